@@ -9,11 +9,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Answers a request without valid credentials with 401 and an RFC 9457 problem. */
-@Component
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
     private final JsonMapper json;

@@ -1,5 +1,6 @@
 package io.keyrotator.vault;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.vault.core.VaultOperations;
@@ -9,10 +10,17 @@ import org.springframework.vault.core.VaultOperations;
  * from {@code spring.cloud.vault.*} (token, AppRole or Kubernetes authentication).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(VaultProperties.class)
 class VaultConfiguration {
 
     @Bean
     SecretStore secretStore(VaultOperations vaultOperations) {
         return new SpringVaultSecretStore(vaultOperations);
+    }
+
+    /** Named so that Spring Cloud Vault's own {@code vaultHealthIndicator} backs off. */
+    @Bean
+    VaultHealthIndicator vaultHealthIndicator(VaultOperations vaultOperations) {
+        return new VaultHealthIndicator(vaultOperations);
     }
 }

@@ -63,7 +63,7 @@ public final class OpenBaoAdmin {
 
     /** Sends a request with the root token; returns the parsed JSON body (empty for 204). */
     public Map<String, Object> call(String method, String path, @Nullable Object body) {
-        HttpResponse<String> response = send(method, path, body);
+        HttpResponse<String> response = send(method, path, body, Duration.ofSeconds(10));
         if (response.statusCode() >= 400) {
             throw new IllegalStateException(
                     method + " " + path + " -> HTTP " + response.statusCode() + ": " + response.body());
@@ -72,17 +72,17 @@ public final class OpenBaoAdmin {
     }
 
     /** Status of {@code sys/health} (200 active, 503 sealed, 501 uninitialised), 0 when unreachable. */
-    int healthStatus() {
+    int healthStatus(Duration timeout) {
         try {
-            return send("GET", "sys/health", null).statusCode();
+            return send("GET", "sys/health", null, timeout).statusCode();
         } catch (UncheckedIOException e) {
             return 0;
         }
     }
 
-    private HttpResponse<String> send(String method, String path, @Nullable Object body) {
+    private HttpResponse<String> send(String method, String path, @Nullable Object body, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(address.resolve("/v1/" + path))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(timeout)
                 .header("X-Vault-Token", token.get())
                 .method(
                         method,

@@ -15,9 +15,9 @@ import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real OpenBao server for tests: a dev server in memory ({@link #startDev()}), or one on file
- * storage that keeps its data across {@link #stop()} and {@link #start()} ({@link
- * #startPersistent(Path)}). Offers what fault tests need: seal and unseal, SIGSTOP and SIGCONT,
+ * A real OpenBao server for tests: a dev server in memory ({@link #startDev()}), or one on disk
+ * (integrated raft storage: OpenBao 2 has no {@code file} backend) that keeps its data across
+ * {@link #stop()} and {@link #start()} ({@link #startPersistent(Path)}). Offers what fault tests need: seal and unseal, SIGSTOP and SIGCONT,
  * fresh KV v2 mounts and tokens limited to a policy.
  */
 public final class OpenBaoServer implements AutoCloseable {
@@ -90,7 +90,7 @@ public final class OpenBaoServer implements AutoCloseable {
         Awaitility.await("OpenBao on port " + port)
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> admin.healthStatus() > 0);
+                .until(() -> admin.healthStatus(Duration.ofSeconds(1)) > 0);
         if (persistent && !unsealKey.isEmpty()) {
             unseal();
         }
@@ -126,6 +126,11 @@ public final class OpenBaoServer implements AutoCloseable {
                     .until(this::readDevUnsealKey, key -> !key.isEmpty());
         }
         admin.call("PUT", "sys/unseal", Map.of("key", unsealKey));
+        // raft storage elects itself leader a moment after unsealing; until then requests fail
+        Awaitility.await("OpenBao active after unseal")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> admin.healthStatus(Duration.ofSeconds(1)) == 200);
     }
 
     /** SIGSTOP: the server keeps its sockets but answers nothing until {@link #resume()}. */
@@ -153,16 +158,21 @@ public final class OpenBaoServer implements AutoCloseable {
                     "-dev-root-token-id=" + rootToken);
         }
         Path config = workDir.resolve("openbao.hcl");
+        Files.createDirectories(workDir.resolve("data"));
+        int clusterPort = freePort();
         Files.writeString(config, """
-                storage "file" { path = "%s" }
+                storage "raft" {
+                  path    = "%s"
+                  node_id = "test"
+                }
                 listener "tcp" {
                   address         = "127.0.0.1:%d"
                   cluster_address = "127.0.0.1:%d"
                   tls_disable     = true
                 }
-                api_addr      = "http://127.0.0.1:%d"
-                disable_mlock = true
-                """.formatted(workDir.resolve("data"), port, freePort(), port));
+                api_addr     = "http://127.0.0.1:%d"
+                cluster_addr = "http://127.0.0.1:%d"
+                """.formatted(workDir.resolve("data"), port, clusterPort, port, clusterPort));
         return List.of(binary.toString(), "server", "-config=" + config);
     }
 

@@ -1,0 +1,24 @@
+package io.keyrotator.vault;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where keyrotator keeps keys in Vault. Connection and authentication are Spring Cloud Vault's
+ * {@code spring.cloud.vault.*}.
+ *
+ * @param mount the KV v2 mount that holds managed keys unless a key names its own
+ * @param pathPrefix the path below the mount for a key registered without an explicit path
+ * @param destroySuperseded whether KV versions holding a key that stopped being valid are destroyed
+ */
+@Validated
+@ConfigurationProperties("keyrotator.vault")
+public record VaultProperties(
+        @DefaultValue("secret") @jakarta.validation.constraints.NotBlank
+        String mount,
+
+        @DefaultValue("api-keys") @jakarta.validation.constraints.NotBlank
+        String pathPrefix,
+
+        @DefaultValue("true") boolean destroySuperseded) {}

@@ -1,0 +1,49 @@
+package io.keyrotator;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the arrows pointing inward: features do not form cycles, and only vault talks to Vault. */
+class ModularityTests {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.keyrotator");
+
+    @Test
+    void onlyTheVaultPackageUsesSpringVault() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.keyrotator.vault..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.springframework.vault..")
+                .check(classes);
+    }
+
+    @Test
+    void featurePackagesHaveNoCycles() {
+        slices().matching("io.keyrotator.(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void theVaultPortDependsOnNoOtherFeature() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.keyrotator.vault..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.keyrotator.keys..",
+                        "io.keyrotator.rotation..",
+                        "io.keyrotator.webhooks..",
+                        "io.keyrotator.security..",
+                        "io.keyrotator.observability..")
+                .check(classes);
+    }
+}

@@ -1,0 +1,51 @@
+package io.keyrotator.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The test support itself: what fault tests will rely on must work on the real binary. */
+class OpenBaoServerIntegrationTests {
+
+    @Test
+    void persistentServerKeepsItsSecretsAcrossStopAndStart(@TempDir Path dataDir) {
+        try (OpenBaoServer server = OpenBaoServer.startPersistent(dataDir)) {
+            server.admin().call("POST", "secret/data/survivor", Map.of("data", Map.of("api_key", "kept")));
+
+            server.stop();
+            server.start();
+
+            assertThat(server.admin().call("GET", "secret/data/survivor", null).toString())
+                    .contains("api_key=kept");
+        }
+    }
+
+    @Test
+    void pausedServerAnswersNothingUntilResumed() {
+        try (OpenBaoServer server = OpenBaoServer.startDev()) {
+            server.pause();
+            assertThat(server.admin().healthStatus(java.time.Duration.ofMillis(500)))
+                    .isZero();
+
+            server.resume();
+            assertThat(server.admin().healthStatus(java.time.Duration.ofSeconds(5)))
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sealedServerReportsSealedHealthUntilUnsealed() {
+        try (OpenBaoServer server = OpenBaoServer.startDev()) {
+            server.seal();
+            assertThat(server.admin().healthStatus(java.time.Duration.ofSeconds(5)))
+                    .isEqualTo(503);
+
+            server.unseal();
+            assertThat(server.admin().healthStatus(java.time.Duration.ofSeconds(5)))
+                    .isEqualTo(200);
+        }
+    }
+}
