@@ -2,24 +2,30 @@ package io.keyrotator.security;
 
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A token-only API: no session, no CSRF surface, no login form. Actuator lives on the management
- * port, exposes only health, info and prometheus, and needs no credentials (anything else under
- * {@code /actuator} is a 404 there, and on the API port nothing is mapped at that path); every
- * other request must authenticate.
+ * A token-only API: no session, no CSRF surface, no login form, scopes per operation (api.md
+ * section 4). Actuator lives on the management port, exposes only health, info and prometheus, and
+ * needs no credentials (anything else under {@code /actuator} is a 404 there, and on the API port
+ * nothing is mapped at that path). The OpenAPI document and Swagger UI are public.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(SecurityProperties.class)
 class SecurityConfiguration {
+
+    private static final String READ = "SCOPE_keys:read";
+    private static final String WRITE = "SCOPE_keys:write";
 
     @Bean
     ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json) {
@@ -30,20 +36,36 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain actuatorChain(HttpSecurity http) throws Exception {
         return stateless(http.securityMatcher(
-                        PathPatternRequestMatcher.withDefaults().matcher("/actuator/**")))
+                        "/actuator/**", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html"))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                 .build();
     }
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, ProblemAuthenticationEntryPoint entryPoint) throws Exception {
+    SecurityFilterChain apiChain(
+            HttpSecurity http,
+            SecurityProperties properties,
+            ProblemAuthenticationEntryPoint entryPoint,
+            JsonMapper json)
+            throws Exception {
         return stateless(http)
+                .addFilterBefore(
+                        new ApiTokenAuthenticationFilter(properties, entryPoint), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
                         .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/rotations")
+                        .hasAuthority("SCOPE_keys:rotate")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/keys", "/api/v1/keys/**")
+                        .hasAuthority(READ)
+                        .requestMatchers("/api/v1/keys", "/api/v1/keys/**")
+                        .hasAuthority(WRITE)
+                        .requestMatchers("/api/v1/webhooks", "/api/v1/webhooks/**")
+                        .hasAuthority("SCOPE_webhooks:manage")
                         .anyRequest()
                         .authenticated())
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint)
+                        .accessDeniedHandler(new ProblemAccessDeniedHandler(json)))
                 .build();
     }
 

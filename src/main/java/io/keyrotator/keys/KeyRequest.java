@@ -1,0 +1,27 @@
+package io.keyrotator.keys;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of {@code POST /api/v1/keys}; every field but {@code name} may be left out. Durations
+ * stay text here so that a bad one is reported by field.
+ */
+record KeyRequest(
+        @Nullable String name,
+        @Nullable String vaultMount,
+        @Nullable String vaultPath,
+        @Nullable String vaultField,
+        @Nullable GeneratorRequest generator,
+        @Nullable String rotationPeriod,
+        @Nullable String overlap,
+        @Nullable String publishAhead,
+        @Nullable Map<String, String> labels,
+        @Nullable Boolean adoptExisting) {
+
+    record GeneratorRequest(
+            @Nullable Integer bytes,
+            @Nullable String encoding,
+            @Nullable String prefix,
+            @Nullable Boolean checksum) {}
+}

@@ -1,0 +1,40 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.vault.SecretStore;
+import io.keyrotator.vault.SecretVersion;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+
+/**
+ * Resolves CONFLICT (POST …/adopt): the value now in Vault is recorded as a new version with
+ * {@code trigger=adopted} and the key returns to ACTIVE.
+ */
+@Service
+public class Adoption {
+
+    private final SecretStore store;
+    private final KeyRecords keys;
+    private final RegistrationSteps steps;
+    private final VaultSync sync;
+
+    Adoption(SecretStore store, KeyRecords keys, RegistrationSteps steps, VaultSync sync) {
+        this.store = store;
+        this.keys = keys;
+        this.steps = steps;
+        this.sync = sync;
+    }
+
+    public KeyVersion adopt(String name, @Nullable String actor) {
+        ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
+        if (key.state() != ManagedKey.KeyState.CONFLICT) {
+            throw NotInConflictException.of(name);
+        }
+        SecretVersion latest = store.read(key.vaultPath(), SecretStore.LATEST)
+                .filter(v -> v.string(key.vaultField()) != null)
+                .orElseThrow(() -> VaultConflictException.of(name));
+        String fingerprint = KeyMaterial.fingerprintOf(latest.string(key.vaultField()));
+        KeyVersion version = steps.adopt(key.id(), fingerprint, latest.version(), actor);
+        sync.trySync(key.id());
+        return version;
+    }
+}

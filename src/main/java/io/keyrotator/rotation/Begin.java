@@ -1,0 +1,23 @@
+package io.keyrotator.rotation;
+
+import org.jspecify.annotations.Nullable;
+
+/** What the first transaction of a Vault write decided. */
+sealed interface Begin {
+
+    /** The intent is recorded; write to Vault with {@code intent.cas()}. */
+    record Started(
+            ManagedKey key, WriteIntent intent, @Nullable KeyVersion version) implements Begin {}
+
+    /** Another write of this key is in flight. */
+    record Busy() implements Begin {}
+
+    /** What we read from Vault is older than what we last wrote: read again. */
+    record Stale() implements Begin {}
+
+    /** Re-checked under the row lock, the work is no longer due (or no longer applies). */
+    record NothingToDo() implements Begin {}
+
+    /** Vault holds a write we cannot explain: the key is now in CONFLICT. */
+    record Conflict(@Nullable KeyVersion failed) implements Begin {}
+}

@@ -1,0 +1,28 @@
+package io.keyrotator.rotation;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** ISO-8601 durations as the API reads and writes them ({@code P30D}, {@code PT24H}). */
+public final class Durations {
+
+    private Durations() {}
+
+    public static Optional<Duration> parse(String text) {
+        try {
+            return Optional.of(Duration.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whole days beyond one as {@code P30D}; anything else as {@link Duration#toString()}. */
+    public static String format(Duration duration) {
+        long seconds = duration.getSeconds();
+        if (duration.getNano() == 0 && seconds > 86_400 && seconds % 86_400 == 0) {
+            return "P" + seconds / 86_400 + "D";
+        }
+        return duration.toString();
+    }
+}

@@ -1,0 +1,104 @@
+package io.keyrotator.rotation;
+
+import static io.keyrotator.rotation.KeyRecords.instant;
+import static io.keyrotator.rotation.KeyRecords.timestamp;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code vault_write_intent} table. At most one PENDING intent per key (a unique partial index). */
+@Repository
+class IntentRecords {
+
+    private static final String COLUMNS = "id, key_id, version_id, kind, owner, lease_until, cas, fingerprint,"
+            + " previous_valid_until, next_active_at";
+
+    private final JdbcClient jdbc;
+
+    IntentRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<WriteIntent> open(long keyId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'")
+                .param(keyId)
+                .query(IntentRecords::map)
+                .optional();
+    }
+
+    WriteIntent insert(
+            long keyId,
+            @Nullable Long versionId,
+            WriteIntent.Kind kind,
+            String owner,
+            Instant leaseUntil,
+            long cas,
+            String fingerprint,
+            @Nullable Instant previousValidUntil,
+            @Nullable Instant nextActiveAt,
+            Instant now) {
+        long id = jdbc.sql("""
+                        INSERT INTO vault_write_intent (key_id, version_id, kind, state, owner, lease_until, cas,
+                            fingerprint, previous_valid_until, next_active_at, created_at)
+                        VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(
+                        keyId,
+                        versionId,
+                        kind.name(),
+                        owner,
+                        timestamp(leaseUntil),
+                        cas,
+                        fingerprint,
+                        timestamp(previousValidUntil),
+                        timestamp(nextActiveAt),
+                        timestamp(now))
+                .query(Long.class)
+                .single();
+        return new WriteIntent(
+                id, keyId, versionId, kind, owner, leaseUntil, cas, fingerprint, previousValidUntil, nextActiveAt);
+    }
+
+    /**
+     * Closes an open intent, fenced: only its owner, or anyone once its lease has run out. Returns
+     * false when the intent was already closed or is owned by a live holder.
+     */
+    boolean close(long id, String state, String outcome, String owner, Instant now) {
+        return jdbc.sql("""
+                                UPDATE vault_write_intent SET state = ?, outcome = ?, finished_at = ?
+                                WHERE id = ? AND state = 'PENDING' AND (owner = ? OR lease_until < ?)""")
+                        .params(state, outcome, timestamp(now), id, owner, timestamp(now))
+                        .update()
+                == 1;
+    }
+
+    /** Open intents whose owner's lease has run out: theirs to finish or roll back is ours now. */
+    List<WriteIntent> expired(Instant now, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE state = 'PENDING' AND lease_until < ?"
+                        + " ORDER BY lease_until LIMIT ?")
+                .params(timestamp(now), limit)
+                .query(IntentRecords::map)
+                .list();
+    }
+
+    private static WriteIntent map(ResultSet rs, int row) throws SQLException {
+        long versionId = rs.getLong("version_id");
+        return new WriteIntent(
+                rs.getLong("id"),
+                rs.getLong("key_id"),
+                rs.wasNull() ? null : versionId,
+                WriteIntent.Kind.valueOf(rs.getString("kind")),
+                rs.getString("owner"),
+                Objects.requireNonNull(instant(rs, "lease_until")),
+                rs.getLong("cas"),
+                rs.getString("fingerprint"),
+                instant(rs, "previous_valid_until"),
+                instant(rs, "next_active_at"));
+    }
+}

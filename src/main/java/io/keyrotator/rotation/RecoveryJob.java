@@ -1,0 +1,67 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.vault.SecretStoreException;
+import net.javacrumbs.shedlock.core.LockAssert;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The recovery pass, at start-up and then periodically: finishes or rolls back writes whose
+ * owner's lease ran out, and completes Vault side effects (destruction, custom metadata) that a
+ * failure postponed.
+ */
+@Component
+class RecoveryJob {
+
+    private static final Logger log = LoggerFactory.getLogger(RecoveryJob.class);
+    private static final int BATCH = 100;
+
+    private final DueWork work;
+    private final IntentRecovery recovery;
+    private final VaultSync sync;
+    private final RecoveryJob self;
+
+    RecoveryJob(DueWork work, IntentRecovery recovery, VaultSync sync, @Lazy RecoveryJob self) {
+        this.work = work;
+        this.recovery = recovery;
+        this.sync = sync;
+        this.self = self;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void recoverAtStartup() {
+        self.recover();
+    }
+
+    @Scheduled(fixedDelayString = "${keyrotator.scheduler.poll-interval:PT10S}", initialDelayString = "PT10S")
+    @SchedulerLock(name = "keyrotator-recovery", lockAtMostFor = "PT15M")
+    public void recover() {
+        LockAssert.assertLocked();
+        try {
+            runOnce();
+        } catch (SecretStoreException e) {
+            log.warn("Recovery postponed, Vault not usable: {}", e.getMessage());
+        }
+    }
+
+    /** Returns how many intents and keys it repaired. */
+    int runOnce() {
+        int repaired = 0;
+        for (WriteIntent intent : work.expiredIntents(BATCH)) {
+            recovery.resolve(intent);
+            repaired++;
+        }
+        for (long keyId : work.unsynced(BATCH)) {
+            if (sync.trySync(keyId)) {
+                repaired++;
+            }
+        }
+        return repaired;
+    }
+}

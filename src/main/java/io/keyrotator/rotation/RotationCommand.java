@@ -1,0 +1,26 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.rotation.KeyVersion.Trigger;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One rotation to perform. {@code overlap} overrides the key's overlap for this rotation only
+ * ({@code PT0S}: the old key is invalid at once, and a forced emergency rotation skips
+ * publish-ahead); {@code overwrite} rotates a key in CONFLICT over the out-of-band value.
+ */
+public record RotationCommand(
+        Trigger trigger,
+        @Nullable String actor,
+        @Nullable String reason,
+        @Nullable Duration overlap,
+        boolean overwrite) {
+
+    public static RotationCommand scheduled() {
+        return new RotationCommand(Trigger.SCHEDULED, "scheduler", null, null, false);
+    }
+
+    boolean emergency() {
+        return overlap != null && overlap.isZero();
+    }
+}

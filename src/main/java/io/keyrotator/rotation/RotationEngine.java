@@ -1,0 +1,164 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.rotation.ManagedKey.KeyState;
+import io.keyrotator.rotation.WriteIntent.Kind;
+import io.keyrotator.vault.SecretStore;
+import io.keyrotator.vault.SecretVersion;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Service;
+
+/**
+ * Rotates keys: the flow of architecture.md. Not transactional itself: it reads Vault, generates
+ * the key, records the intent ({@link RotationSteps}, tx 1), writes to Vault holding no database
+ * connection, and confirms (tx 2) through {@link VaultWriter}.
+ */
+@Service
+public class RotationEngine {
+
+    private final SecretStore store;
+    private final KeyRecords keys;
+    private final VersionRecords versions;
+    private final KeyGenerator generator;
+    private final RotationSteps steps;
+    private final VaultWriter writer;
+    private final Adoption adoption;
+    private final RotationProperties properties;
+    private final Clock clock;
+
+    RotationEngine(
+            SecretStore store,
+            KeyRecords keys,
+            VersionRecords versions,
+            KeyGenerator generator,
+            RotationSteps steps,
+            VaultWriter writer,
+            Adoption adoption,
+            RotationProperties properties,
+            Clock clock) {
+        this.store = store;
+        this.keys = keys;
+        this.versions = versions;
+        this.generator = generator;
+        this.steps = steps;
+        this.writer = writer;
+        this.adoption = adoption;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Forces a rotation now. A rotation of a key that is already rotating waits for it (up to
+     * {@code keyrotator.limits.rotation-wait}, holding no database connection) and then rotates
+     * again.
+     *
+     * @return the new version: CURRENT, or NEXT when the key publishes ahead
+     * @throws KeyNotFoundException, VaultConflictException, RotationInProgressException, or the
+     *     vault package's exceptions when Vault fails (the old key stays current and valid)
+     */
+    public KeyVersion rotate(String name, RotationCommand command) {
+        Instant deadline = clock.instant().plus(properties.limits().rotationWait());
+        while (true) {
+            ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
+            if (key.state() == KeyState.CONFLICT) {
+                if (!command.overwrite()) {
+                    throw VaultConflictException.of(name);
+                }
+                adoption.adopt(name, command.actor());
+                continue;
+            }
+            Optional<KeyVersion> done = attempt(key, command);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw RotationInProgressException.of(name);
+            }
+            pause();
+        }
+    }
+
+    /** The scheduler's rotation of one due key; false when it turned out not to be due or busy. */
+    boolean rotateScheduled(long keyId) {
+        Optional<ManagedKey> key = keys.findById(keyId);
+        return key.isPresent()
+                && attempt(key.get(), RotationCommand.scheduled()).isPresent();
+    }
+
+    /** Promotes a published-ahead key, or closes an overlap window, when due. */
+    boolean followUp(long keyId, Kind kind) {
+        Optional<ManagedKey> found = keys.findById(keyId);
+        if (found.isEmpty()) {
+            return false;
+        }
+        ManagedKey key = found.get();
+        Optional<SecretVersion> latest = readLatest(key);
+        Begin begin = steps.beginFollowUp(keyId, kind, Observed.of(latest, key));
+        if (!(begin instanceof Begin.Started started) || latest.isEmpty()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Map<String, Object> payload = kind == Kind.PROMOTE
+                ? VaultPayloads.promotion(
+                        latest.get(),
+                        key,
+                        started.version().version(),
+                        started.intent().previousValidUntil(),
+                        now)
+                : VaultPayloads.withoutPrevious(latest.get(), key);
+        writer.write(key, started.intent(), payload);
+        return true;
+    }
+
+    private Optional<KeyVersion> attempt(ManagedKey key, RotationCommand command) {
+        Optional<SecretVersion> latest = readLatest(key);
+        KeyMaterial fresh = generator.generate(key.generator());
+        Begin begin = steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), command);
+        return switch (begin) {
+            case Begin.Started started -> {
+                Instant now = clock.instant();
+                WriteIntent intent = started.intent();
+                Map<String, Object> payload = intent.kind() == Kind.PUBLISH
+                        ? VaultPayloads.publish(latest.orElseThrow(), key, fresh, intent.nextActiveAt())
+                        : VaultPayloads.rotation(
+                                latest.orElse(null),
+                                key,
+                                fresh,
+                                started.version().version(),
+                                intent.previousValidUntil(),
+                                now);
+                writer.write(key, intent, payload);
+                yield versions.findById(started.version().id());
+            }
+            case Begin.Conflict conflict -> throw VaultConflictException.of(key.name());
+            case Begin.NothingToDo nothing ->
+                command.trigger() == KeyVersion.Trigger.SCHEDULED
+                        ? Optional.of(versions.inState(key.id(), KeyVersion.State.CURRENT)
+                                .orElseThrow())
+                        : Optional.empty();
+            case Begin.Busy busy -> Optional.empty();
+            case Begin.Stale stale -> Optional.empty();
+        };
+    }
+
+    private Optional<SecretVersion> readLatest(ManagedKey key) {
+        try {
+            return store.read(key.vaultPath(), SecretStore.LATEST);
+        } catch (RuntimeException e) {
+            steps.recordFailure(key.id(), VaultWriter.reason(e));
+            throw e;
+        }
+    }
+
+    private static void pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(25);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a rotation in progress", e);
+        }
+    }
+}

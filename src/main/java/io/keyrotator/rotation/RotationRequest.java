@@ -1,0 +1,25 @@
+package io.keyrotator.rotation;
+
+import org.jspecify.annotations.Nullable;
+
+/** The optional body of {@code POST /api/v1/keys/{name}/rotations}. */
+record RotationRequest(
+        @Nullable String reason,
+        @Nullable String overlap,
+        @Nullable Boolean overwrite) {
+
+    static final RotationRequest EMPTY = new RotationRequest(null, null, null);
+
+    RotationCommand command(@Nullable String actor) {
+        if (reason != null && reason.length() > 512) {
+            throw InvalidRequestException.of("reason", "at most 512 characters");
+        }
+        java.time.Duration parsed = null;
+        if (overlap != null) {
+            parsed = Durations.parse(overlap)
+                    .filter(d -> !d.isNegative())
+                    .orElseThrow(() -> InvalidRequestException.of("overlap", "an ISO-8601 duration of at least PT0S"));
+        }
+        return new RotationCommand(KeyVersion.Trigger.MANUAL, actor, reason, parsed, Boolean.TRUE.equals(overwrite));
+    }
+}

@@ -1,0 +1,110 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.rotation.WriteIntent.Kind;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
+import net.javacrumbs.shedlock.core.LockAssert;
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The poller: one replica at a time (ShedLock), it promotes published-ahead keys, closes expired
+ * overlap windows and rotates due keys, in bounded batches with bounded concurrency. On shutdown
+ * it stops claiming work and lets what is in flight finish.
+ */
+@Component
+class RotationScheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(RotationScheduler.class);
+
+    private final RotationEngine engine;
+    private final DueWork work;
+    private final RotationProperties properties;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    RotationScheduler(RotationEngine engine, DueWork work, RotationProperties properties) {
+        this.engine = engine;
+        this.work = work;
+        this.properties = properties;
+    }
+
+    @Scheduled(
+            fixedDelayString = "${keyrotator.scheduler.poll-interval:PT10S}",
+            initialDelayString = "${keyrotator.scheduler.initial-delay:PT2S}")
+    @SchedulerLock(name = "keyrotator-scheduler", lockAtMostFor = "PT15M")
+    public void tick() {
+        LockAssert.assertLocked();
+        int done = runOnce();
+        if (done > 0) {
+            log.info("Scheduler tick: {} rotations, promotions and overlap closes", done);
+        }
+    }
+
+    /** One pass over everything due now; returns how many pieces of work succeeded. */
+    int runOnce() {
+        int batch = properties.scheduler().batchSize();
+        int done = drain(() -> work.duePromotions(batch), id -> engine.followUp(id, Kind.PROMOTE));
+        done += drain(() -> work.expiredOverlaps(batch), id -> engine.followUp(id, Kind.CLOSE));
+        return done + drain(() -> work.dueKeys(batch), engine::rotateScheduled);
+    }
+
+    @EventListener(ContextClosedEvent.class)
+    void stopClaiming() {
+        stopping.set(true);
+    }
+
+    private int drain(java.util.function.Supplier<List<Long>> claim, LongPredicate task) {
+        Set<Long> seen = new HashSet<>();
+        AtomicInteger done = new AtomicInteger();
+        while (!stopping.get()) {
+            List<Long> fresh = claim.get().stream().filter(seen::add).toList();
+            if (fresh.isEmpty()) {
+                break;
+            }
+            runAll(fresh, task, done);
+        }
+        return done.get();
+    }
+
+    private void runAll(List<Long> ids, LongPredicate task, AtomicInteger done) {
+        Semaphore permits = new Semaphore(properties.scheduler().concurrency());
+        List<Future<?>> running = ids.stream()
+                .<Future<?>>map(id -> executor.submit(() -> {
+                    permits.acquireUninterruptibly();
+                    try {
+                        if (task.test(id)) {
+                            done.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("Scheduled work on key id {} failed: {}", id, e.getMessage());
+                    } finally {
+                        permits.release();
+                    }
+                }))
+                .toList();
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.warn("Scheduled work failed", e.getCause());
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.rotation.KeyVersion.State;
+import io.keyrotator.rotation.ManagedKey.KeyState;
+import io.keyrotator.rotation.WriteIntent.Kind;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The two short transactions around every Vault write: {@code begin*} records the intent under
+ * the key's row lock, {@link #confirm} promotes versions once Vault has the write. No Vault call
+ * happens in here.
+ */
+@Component
+class RotationSteps {
+
+    private final KeyRecords keys;
+    private final VersionRecords versions;
+    private final IntentRecords intents;
+    private final Schedule schedule;
+    private final InstanceId owner;
+    private final RotationProperties properties;
+    private final Clock clock;
+
+    RotationSteps(
+            KeyRecords keys,
+            VersionRecords versions,
+            IntentRecords intents,
+            Schedule schedule,
+            InstanceId owner,
+            RotationProperties properties,
+            Clock clock) {
+        this.keys = keys;
+        this.versions = versions;
+        this.intents = intents;
+        this.schedule = schedule;
+        this.owner = owner;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Begin beginRotation(long keyId, Observed observed, String fingerprint, RotationCommand command) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        if (intents.open(keyId).isPresent()) {
+            return new Begin.Busy();
+        }
+        if (command.trigger() == KeyVersion.Trigger.SCHEDULED && !schedule.isDue(key, now)) {
+            return new Begin.NothingToDo();
+        }
+        Optional<Begin> unexplained = checkObserved(key, observed, fingerprint, command, now);
+        if (unexplained.isPresent()) {
+            return unexplained.get();
+        }
+        boolean publish = !key.publishAhead().isZero() && !command.emergency();
+        Instant validUntil = validUntil(key, command, now);
+        KeyVersion version = versions.insert(
+                keyId, State.PENDING, fingerprint, command.trigger(), command.actor(), command.reason(), now);
+        WriteIntent intent = intents.insert(
+                keyId,
+                version.id(),
+                publish ? Kind.PUBLISH : Kind.ROTATE,
+                owner.id(),
+                lease(now),
+                key.lastVaultVersion(),
+                fingerprint,
+                validUntil,
+                publish ? now.plus(key.publishAhead()) : null,
+                now);
+        return new Begin.Started(key, intent, version);
+    }
+
+    /** Promotion of a published key, or the close of an overlap window: no new key version. */
+    @Transactional
+    public Begin beginFollowUp(long keyId, Kind kind, Observed observed) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        if (intents.open(keyId).isPresent()) {
+            return new Begin.Busy();
+        }
+        Optional<KeyVersion> subject = versions.inState(keyId, kind == Kind.PROMOTE ? State.NEXT : State.PREVIOUS);
+        Instant due = subject.map(v -> kind == Kind.PROMOTE ? v.activateAt() : v.validUntil())
+                .orElse(null);
+        if (due == null
+                || due.isAfter(now)
+                || (key.nextAttemptAt() != null && key.nextAttemptAt().isAfter(now))) {
+            return new Begin.NothingToDo();
+        }
+        Optional<Begin> unexplained = checkObserved(key, observed, null, null, now);
+        if (unexplained.isPresent()) {
+            return unexplained.get();
+        }
+        String fingerprint = kind == Kind.PROMOTE
+                ? subject.get().fingerprint()
+                : Objects.requireNonNull(observed.currentFingerprint());
+        Instant validUntil = kind == Kind.PROMOTE && !key.overlap().isZero() ? now.plus(key.overlap()) : null;
+        WriteIntent intent = intents.insert(
+                keyId,
+                subject.get().id(),
+                kind,
+                owner.id(),
+                lease(now),
+                key.lastVaultVersion(),
+                fingerprint,
+                validUntil,
+                null,
+                now);
+        return new Begin.Started(key, intent, subject.get());
+    }
+
+    /**
+     * Confirms a write Vault has made. Fenced: only the intent's owner, or recovery once the lease
+     * ran out, gets to confirm; returns false when someone else already closed the intent.
+     */
+    @Transactional
+    public boolean confirm(WriteIntent intent, long writtenVersion, String by) {
+        Instant now = clock.instant();
+        if (!intents.close(intent.id(), "DONE", "written", by, now)) {
+            return false;
+        }
+        ManagedKey key = keys.lock(intent.keyId());
+        long versionId = Objects.requireNonNull(intent.versionId());
+        switch (intent.kind()) {
+            case REGISTER -> {
+                versions.becomeCurrent(versionId, writtenVersion, now);
+                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
+            }
+            case ROTATE, PROMOTE -> {
+                boolean dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
+                        | (intent.kind() == Kind.ROTATE && versions.retire(key.id(), State.NEXT, now) > 0)
+                        | intent.previousValidUntil() == null;
+                versions.retireCurrent(key.id(), intent.previousValidUntil(), now);
+                versions.becomeCurrent(versionId, writtenVersion, now);
+                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), dropped, now);
+            }
+            case PUBLISH -> {
+                Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
+                boolean dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
+                        | versions.retire(key.id(), State.NEXT, now) > 0;
+                versions.becomeNext(versionId, writtenVersion, activeAt);
+                keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
+            }
+            case CLOSE -> {
+                versions.retire(key.id(), State.PREVIOUS, now);
+                keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
+            }
+        }
+        return true;
+    }
+
+    /** Rolls an intent back: the write did not happen (or is not ours). */
+    @Transactional
+    public void abort(WriteIntent intent, String reason, String by) {
+        Instant now = clock.instant();
+        if (!intents.close(intent.id(), "ABORTED", reason, by, now)) {
+            return;
+        }
+        ManagedKey key = keys.lock(intent.keyId());
+        if (intent.versionId() != null) {
+            versions.fail(intent.versionId(), reason);
+        }
+        keys.recordFailure(key.id(), reason, now, now.plus(properties.backoff(key.failureCount())));
+    }
+
+    /** A CAS mismatch on our write: rolled back, and the key goes to CONFLICT for an operator. */
+    @Transactional
+    public void abortInConflict(WriteIntent intent, String by) {
+        abort(intent, "conflict", by);
+        keys.setState(intent.keyId(), KeyState.CONFLICT, clock.instant());
+    }
+
+    /** A failure before any intent was recorded (Vault unreadable): back off. */
+    @Transactional
+    public void recordFailure(long keyId, String reason) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        keys.recordFailure(keyId, reason, now, now.plus(properties.backoff(key.failureCount())));
+    }
+
+    /**
+     * Vault must hold exactly what we last wrote; anything else is an out-of-band write (invariant
+     * 4), recorded as a FAILED attempt of the rotation we were about to make.
+     */
+    private Optional<Begin> checkObserved(
+            ManagedKey key,
+            Observed observed,
+            @Nullable String attempted,
+            @Nullable RotationCommand command,
+            Instant now) {
+        if (observed.vaultVersion() < key.lastVaultVersion()) {
+            return Optional.of(new Begin.Stale());
+        }
+        String current = versions.inState(key.id(), State.CURRENT)
+                .map(KeyVersion::fingerprint)
+                .orElse(null);
+        if (observed.vaultVersion() == key.lastVaultVersion()
+                && Objects.equals(current, observed.currentFingerprint())) {
+            return Optional.empty();
+        }
+        KeyVersion failed = null;
+        if (attempted != null && command != null) {
+            KeyVersion pending = versions.insert(
+                    key.id(), State.PENDING, attempted, command.trigger(), command.actor(), command.reason(), now);
+            versions.fail(pending.id(), "conflict");
+            failed = versions.findById(pending.id()).orElseThrow();
+        }
+        keys.setState(key.id(), KeyState.CONFLICT, now);
+        keys.recordFailure(key.id(), "conflict", now, now.plus(properties.backoff(key.failureCount())));
+        return Optional.of(new Begin.Conflict(failed));
+    }
+
+    private @Nullable Instant validUntil(ManagedKey key, RotationCommand command, Instant now) {
+        var overlap = command.overlap() != null ? command.overlap() : key.overlap();
+        return overlap.isZero() ? null : now.plus(overlap);
+    }
+
+    private Instant lease(Instant now) {
+        return now.plus(properties.limits().intentLease());
+    }
+}

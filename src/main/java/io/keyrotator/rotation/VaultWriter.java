@@ -1,0 +1,78 @@
+package io.keyrotator.rotation;
+
+import io.keyrotator.vault.CasMismatchException;
+import io.keyrotator.vault.SecretStore;
+import io.keyrotator.vault.SecretStoreException;
+import io.keyrotator.vault.SecretStorePermissionDeniedException;
+import io.keyrotator.vault.SecretStoreUnavailableException;
+import io.keyrotator.vault.WrittenVersion;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * The middle of the intent protocol: the CAS write itself, then confirm, abort or resolve. A
+ * write Vault refused is rolled back at once; a write that may have happened (no answer) is
+ * resolved by reading Vault, or left to recovery when Vault cannot be read either.
+ */
+@Component
+class VaultWriter {
+
+    private final SecretStore store;
+    private final RotationSteps steps;
+    private final IntentRecovery recovery;
+    private final VaultSync sync;
+    private final InstanceId owner;
+
+    VaultWriter(SecretStore store, RotationSteps steps, IntentRecovery recovery, VaultSync sync, InstanceId owner) {
+        this.store = store;
+        this.steps = steps;
+        this.recovery = recovery;
+        this.sync = sync;
+        this.owner = owner;
+    }
+
+    void write(ManagedKey key, WriteIntent intent, Map<String, Object> payload) {
+        WrittenVersion written;
+        try {
+            written = store.write(key.vaultPath(), payload, intent.cas());
+        } catch (CasMismatchException e) {
+            // we hold the key's only open intent, so our own unfinished write cannot explain it
+            steps.abortInConflict(intent, owner.id());
+            throw VaultConflictException.of(key.name());
+        } catch (SecretStoreUnavailableException e) {
+            if (e.answered()) {
+                steps.abort(intent, reason(e), owner.id());
+            } else {
+                resolveOrLeave(intent, e);
+            }
+            throw e;
+        } catch (SecretStoreException e) {
+            steps.abort(intent, reason(e), owner.id());
+            throw e;
+        }
+        steps.confirm(intent, written.version(), owner.id());
+        sync.trySync(key.id());
+    }
+
+    private void resolveOrLeave(WriteIntent intent, SecretStoreUnavailableException failure) {
+        try {
+            recovery.resolve(intent);
+        } catch (SecretStoreException stillDown) {
+            steps.recordFailure(intent.keyId(), reason(failure));
+        }
+    }
+
+    /** A failure reason without Vault's text: what {@code lastFailure.reason} shows. */
+    static String reason(RuntimeException e) {
+        if (e instanceof SecretStoreUnavailableException unavailable) {
+            return unavailable.sealed() ? "vault-sealed" : "vault-unavailable";
+        }
+        if (e instanceof SecretStorePermissionDeniedException) {
+            return "vault-permission-denied";
+        }
+        if (e instanceof SecretStoreException) {
+            return "vault-rejected";
+        }
+        return "internal-error";
+    }
+}

@@ -1,0 +1,160 @@
+package io.keyrotator.rotation;
+
+import static io.keyrotator.rotation.KeyRecords.instant;
+import static io.keyrotator.rotation.KeyRecords.timestamp;
+
+import io.keyrotator.rotation.KeyVersion.State;
+import io.keyrotator.rotation.KeyVersion.Trigger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code key_version} table: every version of every key, fingerprints only. */
+@Repository
+public class VersionRecords {
+
+    private static final String COLUMNS = "id, key_id, version, state, vault_version, fingerprint, trigger, actor,"
+            + " reason, failure, created_at, activate_at, activated_at, valid_until, retired_at";
+
+    private final JdbcClient jdbc;
+
+    VersionRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Newest first. */
+    public List<KeyVersion> ofKey(long keyId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE key_id = ? ORDER BY version DESC")
+                .param(keyId)
+                .query(VersionRecords::map)
+                .list();
+    }
+
+    public Optional<KeyVersion> find(long keyId, int version) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE key_id = ? AND version = ?")
+                .params(keyId, version)
+                .query(VersionRecords::map)
+                .optional();
+    }
+
+    public Optional<KeyVersion> findById(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE id = ?")
+                .param(id)
+                .query(VersionRecords::map)
+                .optional();
+    }
+
+    public Optional<KeyVersion> inState(long keyId, State state) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE key_id = ? AND state = ?"
+                        + " ORDER BY version DESC LIMIT 1")
+                .params(keyId, state.name())
+                .query(VersionRecords::map)
+                .optional();
+    }
+
+    /** Inserts the key's next version number; the caller holds the key's row lock. */
+    KeyVersion insert(
+            long keyId,
+            State state,
+            String fingerprint,
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String reason,
+            Instant now) {
+        int next = jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM key_version WHERE key_id = ?")
+                .param(keyId)
+                .query(Integer.class)
+                .single();
+        long id = jdbc.sql("""
+                        INSERT INTO key_version (key_id, version, state, fingerprint, trigger, actor, reason, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(keyId, next, state.name(), fingerprint, trigger.name(), actor, reason, timestamp(now))
+                .query(Long.class)
+                .single();
+        return findById(id).orElseThrow();
+    }
+
+    void becomeCurrent(long id, long vaultVersion, Instant now) {
+        jdbc.sql("UPDATE key_version SET state = 'CURRENT', vault_version = COALESCE(vault_version, ?),"
+                        + " activated_at = ?, activate_at = NULL WHERE id = ?")
+                .params(vaultVersion, timestamp(now), id)
+                .update();
+    }
+
+    void becomeNext(long id, long vaultVersion, Instant activateAt) {
+        jdbc.sql("UPDATE key_version SET state = 'NEXT', vault_version = ?, activate_at = ? WHERE id = ?")
+                .params(vaultVersion, timestamp(activateAt), id)
+                .update();
+    }
+
+    /** The current version steps down: into the overlap window, or retired at once. */
+    void retireCurrent(long keyId, @Nullable Instant validUntil, Instant now) {
+        jdbc.sql("""
+                        UPDATE key_version SET
+                            state = CASE WHEN CAST(:until AS timestamptz) IS NULL THEN 'RETIRED' ELSE 'PREVIOUS' END,
+                            valid_until = CAST(:until AS timestamptz),
+                            retired_at = CASE WHEN CAST(:until AS timestamptz) IS NULL THEN CAST(:now AS timestamptz) END
+                        WHERE key_id = :key AND state = 'CURRENT'""")
+                .param("until", timestamp(validUntil))
+                .param("now", timestamp(now))
+                .param("key", keyId)
+                .update();
+    }
+
+    /** Retires versions in the given states; returns how many. */
+    int retire(long keyId, State state, Instant now) {
+        return jdbc.sql("UPDATE key_version SET state = 'RETIRED', retired_at = ? WHERE key_id = ? AND state = ?")
+                .params(timestamp(now), keyId, state.name())
+                .update();
+    }
+
+    void fail(long id, String failure) {
+        jdbc.sql("UPDATE key_version SET state = 'FAILED', failure = ? WHERE id = ? AND state = 'PENDING'")
+                .params(failure, id)
+                .update();
+    }
+
+    /** Keys with a PREVIOUS version whose window has closed, oldest first. */
+    List<Long> keysWithExpiredOverlap(Instant now, int limit) {
+        return jdbc.sql("SELECT key_id FROM key_version WHERE state = 'PREVIOUS' AND valid_until <= ?"
+                        + " ORDER BY valid_until LIMIT ?")
+                .params(timestamp(now), limit)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Keys with a NEXT version due for promotion, oldest first. */
+    List<Long> keysWithDueNext(Instant now, int limit) {
+        return jdbc.sql("SELECT key_id FROM key_version WHERE state = 'NEXT' AND activate_at <= ?"
+                        + " ORDER BY activate_at LIMIT ?")
+                .params(timestamp(now), limit)
+                .query(Long.class)
+                .list();
+    }
+
+    private static KeyVersion map(ResultSet rs, int row) throws SQLException {
+        long vaultVersion = rs.getLong("vault_version");
+        return new KeyVersion(
+                rs.getLong("id"),
+                rs.getLong("key_id"),
+                rs.getInt("version"),
+                State.valueOf(rs.getString("state")),
+                rs.wasNull() ? null : vaultVersion,
+                rs.getString("fingerprint"),
+                Trigger.valueOf(rs.getString("trigger")),
+                rs.getString("actor"),
+                rs.getString("reason"),
+                rs.getString("failure"),
+                Objects.requireNonNull(instant(rs, "created_at")),
+                instant(rs, "activate_at"),
+                instant(rs, "activated_at"),
+                instant(rs, "valid_until"),
+                instant(rs, "retired_at"));
+    }
+}

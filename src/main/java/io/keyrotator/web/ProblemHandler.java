@@ -1,0 +1,148 @@
+package io.keyrotator.web;
+
+import io.keyrotator.rotation.Idempotency;
+import io.keyrotator.rotation.IdempotencyMismatchException;
+import io.keyrotator.rotation.InvalidRequestException;
+import io.keyrotator.rotation.KeyExistsException;
+import io.keyrotator.rotation.KeyNotFoundException;
+import io.keyrotator.rotation.NotInConflictException;
+import io.keyrotator.rotation.RotationInProgressException;
+import io.keyrotator.rotation.VaultConflictException;
+import io.keyrotator.rotation.VaultPathOccupiedException;
+import io.keyrotator.rotation.VaultPathTakenException;
+import io.keyrotator.vault.SecretStoreException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns every error into {@code application/problem+json} with a stable {@code type} per cause
+ * (api.md section 2). Details are ours: never a stack trace, an SQL or Vault text, or key material.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final Idempotency idempotency;
+    private final JsonMapper json;
+
+    ProblemHandler(Idempotency idempotency, JsonMapper json) {
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    @ExceptionHandler(KeyNotFoundException.class)
+    ResponseEntity<Object> notFound(KeyNotFoundException e, WebRequest request) {
+        return problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage(), request);
+    }
+
+    @ExceptionHandler({
+        KeyExistsException.class,
+        VaultPathTakenException.class,
+        VaultPathOccupiedException.class,
+        RotationInProgressException.class,
+        VaultConflictException.class,
+        NotInConflictException.class
+    })
+    ResponseEntity<Object> conflict(RuntimeException e, WebRequest request) {
+        return problem(HttpStatus.CONFLICT, Problems.conflictSlug(e), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(IdempotencyMismatchException.class)
+    ResponseEntity<Object> idempotencyMismatch(IdempotencyMismatchException e, WebRequest request) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-mismatch", e.getMessage(), request);
+    }
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ResponseEntity<Object> invalid(InvalidRequestException e, WebRequest request) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "validation",
+                "The request is not valid.",
+                Problems.errors(e.errors()),
+                request);
+    }
+
+    @ExceptionHandler(SecretStoreException.class)
+    ResponseEntity<Object> vaultUnavailable(SecretStoreException e, WebRequest request) {
+        log.warn("Vault failure answered with 503: {}", e.getMessage());
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "vault-unavailable",
+                "Vault is unavailable or refused the request; the current key stays current and valid.",
+                request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        log.error("Unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "An unexpected error occurred.", request);
+    }
+
+    /** Spring MVC's own errors (bad JSON, wrong method, missing body…) get our types and details. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = Problems.frameworkErrors(ex);
+        String detail = status.value() == 400
+                ? "The request is not valid."
+                : HttpStatus.valueOf(status.value()).getReasonPhrase() + ".";
+        ResponseEntity<Object> response = problem(status, Problems.slugFor(status), detail, errors, request);
+        return ResponseEntity.status(status).headers(headers).body(response.getBody());
+    }
+
+    private ResponseEntity<Object> problem(
+            HttpStatusCode status, String slug, @Nullable String detail, WebRequest request) {
+        return problem(status, slug, detail, List.of(), request);
+    }
+
+    private ResponseEntity<Object> problem(
+            HttpStatusCode status,
+            String slug,
+            @Nullable String detail,
+            List<Map<String, String>> errors,
+            WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(URI.create("urn:keyrotator:problem:" + slug));
+        problem.setTitle(Problems.title(slug));
+        if (!errors.isEmpty()) {
+            problem.setProperty("errors", errors);
+        }
+        rememberForReplay(problem, errors, request);
+        return ResponseEntity.status(status)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    /** A failed rotation under an Idempotency-Key replays the same problem. */
+    private void rememberForReplay(ProblemDetail problem, List<Map<String, String>> errors, WebRequest request) {
+        Object claim = request.getAttribute(Idempotency.CLAIM_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
+        if (claim instanceof Idempotency.Fresh fresh) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", String.valueOf(problem.getType()));
+            body.put("title", problem.getTitle());
+            body.put("status", problem.getStatus());
+            body.put("detail", problem.getDetail());
+            if (!errors.isEmpty()) {
+                body.put("errors", errors);
+            }
+            idempotency.complete(fresh, problem.getStatus(), null, json.writeValueAsString(body));
+        }
+    }
+}
