@@ -1,0 +1,309 @@
+package io.keyrotator.rotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyrotator.support.Api;
+import io.keyrotator.support.KeyrotatorIntegrationTest;
+import io.keyrotator.support.MutableClock;
+import io.keyrotator.support.OpenBaoExtension;
+import io.keyrotator.support.TestServices;
+import io.keyrotator.vault.KvPath;
+import io.keyrotator.vault.SecretStore;
+import io.keyrotator.vault.SecretVersion;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Publish-ahead, idempotency, concurrency and crash recovery, against real OpenBao and PostgreSQL. */
+@KeyrotatorIntegrationTest
+class RotationProtocolIntegrationTests {
+
+    @RegisterExtension
+    static final OpenBaoExtension vault = new OpenBaoExtension();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    SecretStore store;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    RotationScheduler scheduler;
+
+    @Autowired
+    RecoveryJob recovery;
+
+    @Autowired
+    RotationSteps steps;
+
+    @Autowired
+    KeyRecords keys;
+
+    @Autowired
+    KeyGenerator generator;
+
+    @Autowired
+    RotationProperties properties;
+
+    Api api;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        TestServices.register(registry, vault);
+    }
+
+    @BeforeEach
+    void client() {
+        api = new Api(port, TestServices.TOKEN);
+    }
+
+    @Test
+    void publishAheadShowsVerifiersTheNextKeyBeforeClientsGetIt() {
+        String name = register(Map.of("rotationPeriod", "PT10M", "overlap", "PT2M", "publishAhead", "PT1M"));
+        String first = latest(name).string("api_key");
+
+        clock.advance(Duration.ofMinutes(9).plusSeconds(1));
+        scheduler.runOnce();
+
+        SecretVersion published = latest(name);
+        assertThat(published.string("api_key"))
+                .as("clients still get the old key")
+                .isEqualTo(first);
+        String next = published.string("next_api_key");
+        assertThat(next).isNotNull().isNotEqualTo(first);
+        assertThat(published.data()).containsKey("next_active_at").containsEntry("key_version", 1);
+        assertThat(api.get("/api/v1/keys/" + name).json())
+                .containsEntry("nextVersion", 2)
+                .containsEntry("currentVersion", 1);
+
+        clock.advance(Duration.ofSeconds(30));
+        scheduler.runOnce();
+        assertThat(latest(name).string("api_key"))
+                .as("not before next_active_at")
+                .isEqualTo(first);
+
+        clock.advance(Duration.ofSeconds(31));
+        scheduler.runOnce();
+
+        SecretVersion promoted = latest(name);
+        assertThat(promoted.string("api_key")).isEqualTo(next);
+        assertThat(promoted.string("previous_api_key")).isEqualTo(first);
+        assertThat(promoted.data())
+                .doesNotContainKeys("next_api_key", "next_active_at")
+                .containsEntry("key_version", 2);
+        assertThat(api.get("/api/v1/keys/" + name).json())
+                .containsEntry("currentVersion", 2)
+                .containsEntry("previousVersion", 1)
+                .containsEntry("nextVersion", null);
+    }
+
+    @Test
+    void emergencyRotationSkipsPublishAhead() {
+        String name = register(Map.of("rotationPeriod", "PT10M", "overlap", "PT2M", "publishAhead", "PT1M"));
+
+        api.post("/api/v1/keys/" + name + "/rotations", Map.of("overlap", "PT0S"));
+
+        assertThat(latest(name).data())
+                .containsEntry("key_version", 2)
+                .doesNotContainKeys("next_api_key", "previous_api_key");
+    }
+
+    @Test
+    void idempotentRepeatReplaysTheFirstResponseAndRotatesNothing() {
+        String name = register(Map.of());
+
+        Api.Response first = rotate(name, Map.of("reason", "drill"), "drill-1");
+        Api.Response repeat = rotate(name, Map.of("reason", "drill"), "drill-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(repeat.status()).isEqualTo(201);
+        assertThat(repeat.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(repeat.header("Location")).isEqualTo(first.header("Location"));
+        assertThat(repeat.json()).isEqualTo(first.json());
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("currentVersion", 2);
+    }
+
+    @Test
+    void idempotencyKeyWithAnotherBodyIsRefused() {
+        String name = register(Map.of());
+        rotate(name, Map.of("reason", "drill"), "drill-2");
+
+        Api.Response other = rotate(name, Map.of("reason", "something else"), "drill-2");
+
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.json()).containsEntry("type", "urn:keyrotator:problem:idempotency-mismatch");
+    }
+
+    @Test
+    void idempotentRepeatOfAFailureReplaysTheFailure() {
+        String name = register(Map.of());
+        store.write(path(name), Map.of("api_key", "by-hand"), latest(name).version());
+
+        Api.Response first = rotate(name, Map.of(), "after-conflict");
+        Api.Response repeat = rotate(name, Map.of(), "after-conflict");
+
+        assertThat(first.status()).isEqualTo(409);
+        assertThat(repeat.status()).isEqualTo(409);
+        assertThat(repeat.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(repeat.json()).containsEntry("type", "urn:keyrotator:problem:vault-conflict");
+    }
+
+    @Test
+    void sixteenConcurrentRotationsOfOneKeyAllSucceedInOrder() throws Exception {
+        String name = register(Map.of());
+        List<Future<Api.Response>> calls;
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            calls = IntStream.range(0, 16)
+                    .mapToObj(i -> pool.submit(() -> api.post("/api/v1/keys/" + name + "/rotations", null)))
+                    .toList();
+        }
+
+        for (Future<Api.Response> call : calls) {
+            assertThat(call.get().status()).as(call.get().body()).isEqualTo(201);
+        }
+        List<?> versions =
+                (List<?>) api.get("/api/v1/keys/" + name + "/versions").json().get("items");
+        assertThat(versions).hasSize(17);
+        assertThat(versions.stream().map(v -> ((Map<?, ?>) v).get("version")).toList())
+                .isEqualTo(IntStream.iterate(17, v -> v - 1).limit(17).boxed().toList());
+        assertThat(versions.stream()
+                        .filter(v -> "CURRENT".equals(((Map<?, ?>) v).get("state")))
+                        .count())
+                .isEqualTo(1);
+        Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
+        assertThat(KeyMaterial.fingerprintOf(latest(name).string("api_key"))).isEqualTo(view.get("currentFingerprint"));
+        assertThat(latest(name).data()).containsEntry("key_version", 17);
+    }
+
+    @Test
+    void crashBetweenVaultWriteAndConfirmationIsFinishedByRecovery() {
+        String name = register(Map.of());
+        ManagedKey key = keys.findByName(name).orElseThrow();
+        SecretVersion before = latest(name);
+        KeyMaterial fresh = generator.generate(key.generator());
+        Begin.Started started = (Begin.Started) steps.beginRotation(
+                key.id(),
+                Observed.of(java.util.Optional.of(before), key),
+                fresh.fingerprint(),
+                new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
+        store.write(
+                key.vaultPath(),
+                VaultPayloads.rotation(
+                        before,
+                        key,
+                        fresh,
+                        started.version().version(),
+                        started.intent().previousValidUntil(),
+                        clock.instant()),
+                started.intent().cas());
+        // the process dies here: no confirmation, no custom metadata
+
+        clock.advance(properties.limits().intentLease().plusSeconds(1));
+        recovery.runOnce();
+
+        Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
+        assertThat(view).containsEntry("currentVersion", 2).containsEntry("currentFingerprint", fresh.fingerprint());
+        assertThat(latest(name).customMetadata())
+                .containsEntry("key-version", "2")
+                .containsEntry("fingerprint", fresh.fingerprint());
+        assertThat(api.post("/api/v1/keys/" + name + "/rotations", null).status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void crashBeforeTheVaultWriteIsRolledBackByRecovery() {
+        String name = register(Map.of());
+        ManagedKey key = keys.findByName(name).orElseThrow();
+        steps.beginRotation(
+                key.id(),
+                Observed.of(java.util.Optional.of(latest(name)), key),
+                "0123456789abcdef",
+                new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
+
+        clock.advance(properties.limits().intentLease().plusSeconds(1));
+        recovery.runOnce();
+
+        assertThat(api.get("/api/v1/keys/" + name + "/versions/2").json())
+                .containsEntry("state", "FAILED")
+                .containsEntry("failure", "interrupted");
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("currentVersion", 1);
+        assertThat(api.post("/api/v1/keys/" + name + "/rotations", null).status())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void crashDuringAnOverlapCloseIsFinishedByRecovery() {
+        String name = register(Map.of("overlap", "PT1H"));
+        api.post("/api/v1/keys/" + name + "/rotations", null);
+        clock.advance(Duration.ofHours(1).plusSeconds(1));
+        ManagedKey key = keys.findByName(name).orElseThrow();
+        SecretVersion before = latest(name);
+        Begin.Started started = (Begin.Started)
+                steps.beginFollowUp(key.id(), WriteIntent.Kind.CLOSE, Observed.of(java.util.Optional.of(before), key));
+        store.write(
+                key.vaultPath(),
+                VaultPayloads.withoutPrevious(before, key),
+                started.intent().cas());
+        // the process dies here: the old versions still hold the previous key
+
+        clock.advance(properties.limits().intentLease().plusSeconds(1));
+        recovery.runOnce();
+
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("previousVersion", null);
+        assertThat(store.read(path(name), before.version()))
+                .as("destroyed by recovery")
+                .isEmpty();
+        assertThat(latest(name).customMetadata()).doesNotContainKey("previous-expires-at");
+    }
+
+    @Test
+    void overdueKeysAllRotateWhenTheServiceComesBack() {
+        List<String> names = IntStream.range(0, 5)
+                .mapToObj(i -> register(Map.of("rotationPeriod", "P1D", "overlap", "PT1H")))
+                .toList();
+
+        clock.advance(Duration.ofDays(7));
+        scheduler.runOnce();
+
+        for (String name : names) {
+            assertThat(api.get("/api/v1/keys/" + name).json()).as(name).containsEntry("currentVersion", 2);
+        }
+    }
+
+    private Api.Response rotate(String name, Map<String, Object> body, String idempotencyKey) {
+        return api.post("/api/v1/keys/" + name + "/rotations", body, "Idempotency-Key", idempotencyKey);
+    }
+
+    private String register(Map<String, Object> settings) {
+        String name = "key-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> body = new HashMap<>(settings);
+        body.put("name", name);
+        Api.Response created = api.post("/api/v1/keys", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return name;
+    }
+
+    private SecretVersion latest(String name) {
+        return store.read(path(name), SecretStore.LATEST).orElseThrow();
+    }
+
+    private KvPath path(String name) {
+        return KvPath.of(vault.mount(), "api-keys/" + name);
+    }
+}
