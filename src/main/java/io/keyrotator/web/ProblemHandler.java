@@ -79,6 +79,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 request);
     }
 
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolation(jakarta.validation.ConstraintViolationException e, WebRequest request) {
+        List<Map<String, String>> errors = e.getConstraintViolations().stream()
+                .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
+                .toList();
+        return problem(HttpStatus.BAD_REQUEST, "validation", "The request is not valid.", errors, request);
+    }
+
     @ExceptionHandler(SecretStoreException.class)
     ResponseEntity<Object> vaultUnavailable(SecretStoreException e, WebRequest request) {
         log.warn("Vault failure answered with 503: {}", e.getMessage());
@@ -128,6 +136,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    private static String lastNode(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
     }
 
     /** A failed rotation under an Idempotency-Key replays the same problem. */
