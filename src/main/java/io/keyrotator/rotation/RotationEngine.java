@@ -114,8 +114,14 @@ public class RotationEngine {
     }
 
     private Optional<KeyVersion> attempt(ManagedKey key, RotationCommand command) {
-        Optional<SecretVersion> latest = readLatest(key);
         KeyMaterial fresh = generator.generate(key.generator());
+        Optional<SecretVersion> latest;
+        try {
+            latest = store.read(key.vaultPath(), SecretStore.LATEST);
+        } catch (RuntimeException e) {
+            steps.recordFailedAttempt(key.id(), fresh.fingerprint(), command, VaultWriter.reason(e));
+            throw e;
+        }
         Begin begin = steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), command);
         return switch (begin) {
             case Begin.Started started -> {

@@ -175,6 +175,24 @@ class RotationSteps {
         keys.setState(intent.keyId(), KeyState.CONFLICT, clock.instant());
     }
 
+    /**
+     * An attempt that failed before its intent (Vault could not be read): numbered and FAILED, and
+     * the key backs off — unless it turns out not to be due, or another write is in flight.
+     */
+    @Transactional
+    public void recordFailedAttempt(long keyId, String fingerprint, RotationCommand command, String reason) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        boolean notDue = command.trigger() == KeyVersion.Trigger.SCHEDULED && !schedule.isDue(key, now);
+        if (notDue || intents.open(keyId).isPresent()) {
+            return;
+        }
+        KeyVersion version = versions.insert(
+                keyId, State.PENDING, fingerprint, command.trigger(), command.actor(), command.reason(), now);
+        versions.fail(version.id(), reason);
+        keys.recordFailure(keyId, reason, now, now.plus(properties.backoff(key.failureCount())));
+    }
+
     /** A failure before any intent was recorded (Vault unreadable): back off. */
     @Transactional
     public void recordFailure(long keyId, String reason) {
