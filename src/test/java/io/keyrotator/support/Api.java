@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Api {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final java.util.Queue<String> BODIES = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
@@ -64,6 +65,7 @@ public final class Api {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            BODIES.add(response.headers().map() + "\n" + response.body());
             return new Response(response.statusCode(), response.headers().map(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -71,6 +73,11 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Headers and body of every response any test received through this client. */
+    public static List<String> responses() {
+        return List.copyOf(BODIES);
     }
 
     public record Response(int status, Map<String, List<String>> headers, String body) {

@@ -36,6 +36,10 @@ public final class TestDatabase {
         return url(name);
     }
 
+    public String name() {
+        return name;
+    }
+
     public String username() {
         return username;
     }
