@@ -97,6 +97,15 @@ class KeyService {
         KeyState state = state(errors, key, patch.state());
         KeyValidator.throwIfAny(errors);
         Instant now = clock.instant();
+        applySettings(key, settings, key.declared());
+        if (state != key.state()) {
+            keys.setState(key.id(), state, now);
+        }
+        return view(name);
+    }
+
+    /** Saves changed settings; a changed period reschedules the next rotation from the last one. */
+    void applySettings(ManagedKey key, KeyValidator.Settings settings, boolean declared) {
         Instant rescheduled =
                 key.lastRotatedAt() != null && !settings.rotationPeriod().equals(key.rotationPeriod())
                         ? key.lastRotatedAt().plus(settings.rotationPeriod()).minus(settings.publishAhead())
@@ -112,14 +121,10 @@ class KeyService {
                         settings.overlap(),
                         settings.publishAhead(),
                         settings.labels(),
-                        key.declared(),
+                        declared,
                         key.lastVaultVersion()),
                 rescheduled,
-                now);
-        if (state != key.state()) {
-            keys.setState(key.id(), state, now);
-        }
-        return view(name);
+                clock.instant());
     }
 
     /** Stops managing the key; with {@code purge} its Vault secret and every version go too. */

@@ -60,6 +60,13 @@ public class KeyRecords {
                 .single();
     }
 
+    /** Keys that came from the declarative catalogue. */
+    public List<ManagedKey> declared() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE declared ORDER BY name")
+                .query(mapper)
+                .list();
+    }
+
     public boolean existsByPath(KvPath path) {
         return jdbc.sql("SELECT count(*) FROM managed_key WHERE vault_mount = ? AND vault_path = ?")
                         .params(path.mount(), path.path())
