@@ -26,5 +26,5 @@ import org.springframework.context.annotation.Import;
             "keyrotator.security.api-tokens[0].sha256=" + TestServices.TOKEN_SHA256,
             "keyrotator.security.api-tokens[0].scopes=keys:read,keys:write,keys:rotate,webhooks:manage"
         })
-@Import(TestServices.class)
+@Import({TestServices.class, io.keyrotator.rotation.SchedulerProbe.class})
 public @interface KeyrotatorIntegrationTest {}
