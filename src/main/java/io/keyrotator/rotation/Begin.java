@@ -18,6 +18,9 @@ sealed interface Begin {
     /** Re-checked under the row lock, the work is no longer due (or no longer applies). */
     record NothingToDo() implements Begin {}
 
+    /** A forced rotation inside the minimum interval since the last one. */
+    record RateLimited(java.time.Duration retryAfter) implements Begin {}
+
     /** Vault holds a write we cannot explain: the key is now in CONFLICT. */
     record Conflict(@Nullable KeyVersion failed) implements Begin {}
 }

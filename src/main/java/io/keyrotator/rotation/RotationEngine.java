@@ -140,6 +140,7 @@ public class RotationEngine {
                 yield versions.findById(started.version().id());
             }
             case Begin.Conflict conflict -> throw VaultConflictException.of(key.name());
+            case Begin.RateLimited limited -> throw RateLimitedException.of(key.name(), limited.retryAfter());
             case Begin.NothingToDo nothing ->
                 command.trigger() == KeyVersion.Trigger.SCHEDULED
                         ? Optional.of(versions.inState(key.id(), KeyVersion.State.CURRENT)

@@ -54,6 +54,10 @@ class RotationSteps {
         if (command.trigger() == KeyVersion.Trigger.SCHEDULED && !schedule.isDue(key, now)) {
             return new Begin.NothingToDo();
         }
+        Optional<Instant> allowedFrom = manualAllowedFrom(keyId, command);
+        if (allowedFrom.isPresent() && allowedFrom.get().isAfter(now)) {
+            return new Begin.RateLimited(java.time.Duration.between(now, allowedFrom.get()));
+        }
         Optional<Begin> unexplained = checkObserved(key, observed, fingerprint, command, now);
         if (unexplained.isPresent()) {
             return unexplained.get();
@@ -231,6 +235,14 @@ class RotationSteps {
         keys.setState(key.id(), KeyState.CONFLICT, now);
         keys.recordFailure(key.id(), "conflict", now, now.plus(properties.backoff(key.failureCount())));
         return Optional.of(new Begin.Conflict(failed));
+    }
+
+    private Optional<Instant> manualAllowedFrom(long keyId, RotationCommand command) {
+        var interval = properties.limits().minManualInterval();
+        if (command.trigger() != KeyVersion.Trigger.MANUAL || interval.isZero()) {
+            return Optional.empty();
+        }
+        return versions.lastManualRotation(keyId).map(last -> last.plus(interval));
     }
 
     private @Nullable Instant validUntil(ManagedKey key, RotationCommand command, Instant now) {

@@ -58,6 +58,15 @@ public class VersionRecords {
                 .optional();
     }
 
+    /** When the key was last rotated by hand (a forced rotation that did not fail). */
+    Optional<Instant> lastManualRotation(long keyId) {
+        return jdbc.sql("SELECT max(created_at) FROM key_version WHERE key_id = ? AND trigger = 'MANUAL'"
+                        + " AND state <> 'FAILED'")
+                .param(keyId)
+                .query((rs, row) -> Optional.ofNullable(instant(rs, "max")))
+                .single();
+    }
+
     /** Inserts the key's next version number; the caller holds the key's row lock. */
     KeyVersion insert(
             long keyId,

@@ -6,6 +6,7 @@ import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyExistsException;
 import io.keyrotator.rotation.KeyNotFoundException;
 import io.keyrotator.rotation.NotInConflictException;
+import io.keyrotator.rotation.RateLimitedException;
 import io.keyrotator.rotation.RotationInProgressException;
 import io.keyrotator.rotation.VaultConflictException;
 import io.keyrotator.rotation.VaultPathOccupiedException;
@@ -67,6 +68,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IdempotencyMismatchException.class)
     ResponseEntity<Object> idempotencyMismatch(IdempotencyMismatchException e, WebRequest request) {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-mismatch", e.getMessage(), request);
+    }
+
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<Object> rateLimited(RateLimitedException e, WebRequest request) {
+        ResponseEntity<Object> problem = problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .headers(problem.getHeaders())
+                .body(problem.getBody());
     }
 
     @ExceptionHandler(InvalidRequestException.class)

@@ -225,6 +225,11 @@ class KeysApiIntegrationTests {
 
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.body()).contains("/api/v1/keys/{name}/rotations");
+        Map<String, Object> rotations = map(map(map(docs.json().get("paths")).get("/api/v1/keys/{name}/rotations"))
+                .get("post"));
+        assertThat(map(rotations.get("responses")).keySet())
+                .containsExactlyInAnyOrder("201", "400", "401", "403", "404", "409", "415", "422", "429", "503");
+        assertThat(api.withToken(null).get("/swagger-ui/index.html").status()).isEqualTo(200);
     }
 
     private String register() {

@@ -1,0 +1,135 @@
+package io.keyrotator.web;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
+import java.util.Map;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI document at {@code /v3/api-docs}: bearer authentication, and for every operation
+ * each error status it can answer, as {@code application/problem+json} (api.md section 2).
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    private static final String PROBLEM = "Problem";
+
+    /** Error statuses per operation, beyond 401 and 403 that every operation can answer. */
+    private static final Map<String, List<Integer>> ERRORS = Map.ofEntries(
+            Map.entry("POST /api/v1/keys", List.of(400, 409, 415, 503)),
+            Map.entry("GET /api/v1/keys", List.of(400)),
+            Map.entry("GET /api/v1/keys/{name}", List.of(404)),
+            Map.entry("PATCH /api/v1/keys/{name}", List.of(400, 404, 415)),
+            Map.entry("DELETE /api/v1/keys/{name}", List.of(400, 404, 503)),
+            Map.entry("POST /api/v1/keys/{name}/adopt", List.of(404, 409, 503)),
+            Map.entry("POST /api/v1/keys/{name}/rotations", List.of(400, 404, 409, 415, 422, 429, 503)),
+            Map.entry("GET /api/v1/keys/{name}/versions", List.of(404)),
+            Map.entry("GET /api/v1/keys/{name}/versions/{version}", List.of(400, 404)));
+
+    /** Success statuses that are not 200, which springdoc cannot infer from a ResponseEntity. */
+    private static final Map<String, String> SUCCESS = Map.of(
+            "POST /api/v1/keys", "201",
+            "POST /api/v1/keys/{name}/rotations", "201",
+            "DELETE /api/v1/keys/{name}", "204");
+
+    private static final Map<Integer, String> DESCRIPTIONS = Map.of(
+            400, "Invalid request (validation)",
+            401, "No or unknown bearer token",
+            403, "The token lacks the scope",
+            404, "No such key or version",
+            409,
+                    "key-exists, vault-path-taken, vault-path-occupied, rotation-in-progress, vault-conflict or"
+                            + " not-in-conflict",
+            415, "Unsupported content type",
+            422, "Idempotency-Key reused with another body",
+            429, "Rotated too recently (Retry-After)",
+            503, "Vault unavailable; the current key stays current and valid");
+
+    @Bean
+    OpenAPI keyrotatorOpenApi() {
+        return new OpenAPI()
+                .info(new Info()
+                        .title("keyrotator")
+                        .description("Rotates API keys kept in Vault / OpenBao KV v2")
+                        .version("v1"))
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "bearer",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer"))
+                        .addSchemas(PROBLEM, problemSchema()))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"));
+    }
+
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> openApi.getPaths()
+                .forEach((path, item) -> item.readOperationsMap()
+                        .forEach((method, operation) -> declare(method + " " + path, operation)));
+    }
+
+    private static void declare(String operationKey, Operation operation) {
+        List<Integer> errors = ERRORS.get(operationKey);
+        if (errors == null) {
+            return;
+        }
+        operation.getResponses().keySet().removeIf(status -> !status.startsWith("2"));
+        String success = SUCCESS.get(operationKey);
+        ApiResponse ok = operation.getResponses().remove("200");
+        if (success != null && ok != null) {
+            operation
+                    .getResponses()
+                    .addApiResponse(success, ok.description(success.equals("201") ? "Created" : "No content"));
+        } else if (ok != null) {
+            operation.getResponses().addApiResponse("200", ok);
+        }
+        for (int status : concat(List.of(401, 403), errors)) {
+            operation
+                    .getResponses()
+                    .addApiResponse(
+                            Integer.toString(status),
+                            new ApiResponse()
+                                    .description(DESCRIPTIONS.get(status))
+                                    .content(new Content()
+                                            .addMediaType(
+                                                    "application/problem+json",
+                                                    new MediaType()
+                                                            .schema(new Schema<>()
+                                                                    .$ref("#/components/schemas/" + PROBLEM)))));
+        }
+    }
+
+    private static List<Integer> concat(List<Integer> a, List<Integer> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    private static Schema<?> problemSchema() {
+        ObjectSchema error = new ObjectSchema();
+        error.addProperty("field", new StringSchema());
+        error.addProperty("message", new StringSchema());
+        ObjectSchema problem = new ObjectSchema();
+        problem.addProperty("type", new StringSchema().example("urn:keyrotator:problem:validation"));
+        problem.addProperty("title", new StringSchema());
+        problem.addProperty("status", new IntegerSchema());
+        problem.addProperty("detail", new StringSchema());
+        problem.addProperty("instance", new StringSchema());
+        problem.addProperty("errors", new ArraySchema().items(error));
+        return problem.required(List.of("type", "title", "status"));
+    }
+}
