@@ -140,6 +140,28 @@ class RotationProtocolIntegrationTests {
     }
 
     @Test
+    void idempotentRepeatsInFlightTogetherRotateOnce() throws Exception {
+        String name = register(Map.of());
+        List<Future<Api.Response>> calls;
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            calls = IntStream.range(0, 6)
+                    .mapToObj(i -> pool.submit(() -> rotate(name, Map.of("reason", "race"), "race-1")))
+                    .toList();
+        }
+
+        List<Api.Response> responses = new java.util.ArrayList<>();
+        for (Future<Api.Response> call : calls) {
+            responses.add(call.get());
+        }
+        assertThat(responses)
+                .allSatisfy(r -> assertThat(r.status()).as(r.body()).isEqualTo(201));
+        assertThat(responses.stream().map(Api.Response::json).distinct()).hasSize(1);
+        assertThat(responses.stream().filter(r -> "true".equals(r.header("Idempotent-Replayed"))))
+                .hasSize(5);
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("currentVersion", 2);
+    }
+
+    @Test
     void idempotencyKeyWithAnotherBodyIsRefused() {
         String name = register(Map.of());
         rotate(name, Map.of("reason", "drill"), "drill-2");
