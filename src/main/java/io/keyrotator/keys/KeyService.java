@@ -10,6 +10,7 @@ import io.keyrotator.rotation.NewKey;
 import io.keyrotator.rotation.Registration;
 import io.keyrotator.rotation.VersionRecords;
 import io.keyrotator.vault.SecretStore;
+import io.keyrotator.webhooks.Outbox;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The key catalogue: registration, queries, settings changes and removal. */
 @Service
@@ -29,6 +31,8 @@ class KeyService {
     private final KeyRecords keys;
     private final VersionRecords versions;
     private final SecretStore store;
+    private final Outbox outbox;
+    private final TransactionTemplate transactions;
     private final Clock clock;
 
     KeyService(
@@ -37,12 +41,16 @@ class KeyService {
             KeyRecords keys,
             VersionRecords versions,
             SecretStore store,
+            Outbox outbox,
+            TransactionTemplate transactions,
             Clock clock) {
         this.validator = validator;
         this.registration = registration;
         this.keys = keys;
         this.versions = versions;
         this.store = store;
+        this.outbox = outbox;
+        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -133,7 +141,21 @@ class KeyService {
         if (purge) {
             store.deleteAll(key.vaultPath());
         }
-        keys.delete(key.id());
+        transactions.executeWithoutResult(status -> {
+            keys.delete(key.id());
+            outbox.record(
+                    "key.deleted",
+                    name,
+                    Map.of(
+                            "key",
+                            name,
+                            "vaultMount",
+                            key.vaultPath().mount(),
+                            "vaultPath",
+                            key.vaultPath().path(),
+                            "purged",
+                            purge));
+        });
     }
 
     private static KeyState state(List<FieldError> errors, ManagedKey key, @Nullable String requested) {

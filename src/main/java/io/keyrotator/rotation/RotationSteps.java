@@ -23,6 +23,7 @@ class RotationSteps {
     private final VersionRecords versions;
     private final IntentRecords intents;
     private final Schedule schedule;
+    private final RotationEvents events;
     private final InstanceId owner;
     private final RotationProperties properties;
     private final Clock clock;
@@ -32,6 +33,7 @@ class RotationSteps {
             VersionRecords versions,
             IntentRecords intents,
             Schedule schedule,
+            RotationEvents events,
             InstanceId owner,
             RotationProperties properties,
             Clock clock) {
@@ -39,6 +41,7 @@ class RotationSteps {
         this.versions = versions;
         this.intents = intents;
         this.schedule = schedule;
+        this.events = events;
         this.owner = owner;
         this.properties = properties;
         this.clock = clock;
@@ -130,13 +133,14 @@ class RotationSteps {
         }
         ManagedKey key = keys.lock(intent.keyId());
         long versionId = Objects.requireNonNull(intent.versionId());
+        boolean dropped = false;
         switch (intent.kind()) {
             case REGISTER -> {
                 versions.becomeCurrent(versionId, writtenVersion, now);
                 keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
             }
             case ROTATE, PROMOTE -> {
-                boolean dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
+                dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
                         | (intent.kind() == Kind.ROTATE && versions.retire(key.id(), State.NEXT, now) > 0)
                         | intent.previousValidUntil() == null;
                 versions.retireCurrent(key.id(), intent.previousValidUntil(), now);
@@ -145,7 +149,7 @@ class RotationSteps {
             }
             case PUBLISH -> {
                 Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
-                boolean dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
+                dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
                         | versions.retire(key.id(), State.NEXT, now) > 0;
                 versions.becomeNext(versionId, writtenVersion, activeAt);
                 keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
@@ -155,6 +159,7 @@ class RotationSteps {
                 keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
             }
         }
+        events.written(key, intent.kind(), writtenVersion, dropped, now);
         return true;
     }
 
@@ -166,10 +171,13 @@ class RotationSteps {
             return;
         }
         ManagedKey key = keys.lock(intent.keyId());
-        if (intent.versionId() != null) {
+        KeyVersion attempt = null;
+        if (intent.versionId() != null && intent.kind() != Kind.PROMOTE && intent.kind() != Kind.CLOSE) {
             versions.fail(intent.versionId(), reason);
+            attempt = versions.findById(intent.versionId()).orElse(null);
         }
         keys.recordFailure(key.id(), reason, now, now.plus(properties.backoff(key.failureCount())));
+        events.failed(key, attempt, reason);
     }
 
     /** A CAS mismatch on our write: rolled back, and the key goes to CONFLICT for an operator. */
@@ -195,6 +203,7 @@ class RotationSteps {
                 keyId, State.PENDING, fingerprint, command.trigger(), command.actor(), command.reason(), now);
         versions.fail(version.id(), reason);
         keys.recordFailure(keyId, reason, now, now.plus(properties.backoff(key.failureCount())));
+        events.failed(key, versions.findById(version.id()).orElse(null), reason);
     }
 
     /** A failure before any intent was recorded (Vault unreadable): back off. */
@@ -234,6 +243,7 @@ class RotationSteps {
         }
         keys.setState(key.id(), KeyState.CONFLICT, now);
         keys.recordFailure(key.id(), "conflict", now, now.plus(properties.backoff(key.failureCount())));
+        events.failed(key, failed, "conflict");
         return Optional.of(new Begin.Conflict(failed));
     }
 

@@ -39,13 +39,26 @@ class OpenApiConfiguration {
             Map.entry("POST /api/v1/keys/{name}/adopt", List.of(404, 409, 503)),
             Map.entry("POST /api/v1/keys/{name}/rotations", List.of(400, 404, 409, 415, 422, 429, 503)),
             Map.entry("GET /api/v1/keys/{name}/versions", List.of(404)),
-            Map.entry("GET /api/v1/keys/{name}/versions/{version}", List.of(400, 404)));
+            Map.entry("GET /api/v1/keys/{name}/versions/{version}", List.of(400, 404)),
+            Map.entry("POST /api/v1/webhooks", List.of(400, 415, 503)),
+            Map.entry("GET /api/v1/webhooks", List.of()),
+            Map.entry("GET /api/v1/webhooks/{id}", List.of(400, 404)),
+            Map.entry("PATCH /api/v1/webhooks/{id}", List.of(400, 404, 415, 503)),
+            Map.entry("DELETE /api/v1/webhooks/{id}", List.of(400, 404, 503)),
+            Map.entry("POST /api/v1/webhooks/{id}/ping", List.of(400, 404)),
+            Map.entry("POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", List.of(400, 404)),
+            Map.entry("GET /api/v1/webhooks/{id}/deliveries", List.of(400, 404)),
+            Map.entry("POST /api/v1/webhooks/{id}/secret/rotate", List.of(400, 404, 503)));
 
     /** Success statuses that are not 200, which springdoc cannot infer from a ResponseEntity. */
     private static final Map<String, String> SUCCESS = Map.of(
             "POST /api/v1/keys", "201",
             "POST /api/v1/keys/{name}/rotations", "201",
-            "DELETE /api/v1/keys/{name}", "204");
+            "DELETE /api/v1/keys/{name}", "204",
+            "POST /api/v1/webhooks", "201",
+            "DELETE /api/v1/webhooks/{id}", "204",
+            "POST /api/v1/webhooks/{id}/ping", "202",
+            "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", "202");
 
     private static final Map<Integer, String> DESCRIPTIONS = Map.of(
             400, "Invalid request (validation)",
@@ -95,7 +108,12 @@ class OpenApiConfiguration {
         if (success != null && ok != null) {
             operation
                     .getResponses()
-                    .addApiResponse(success, ok.description(success.equals("201") ? "Created" : "No content"));
+                    .addApiResponse(
+                            success,
+                            ok.description(
+                                    success.equals("201")
+                                            ? "Created"
+                                            : success.equals("202") ? "Accepted" : "No content"));
         } else if (ok != null) {
             operation.getResponses().addApiResponse("200", ok);
         }

@@ -12,6 +12,8 @@ import io.keyrotator.rotation.VaultConflictException;
 import io.keyrotator.rotation.VaultPathOccupiedException;
 import io.keyrotator.rotation.VaultPathTakenException;
 import io.keyrotator.vault.SecretStoreException;
+import io.keyrotator.webhooks.InvalidWebhookException;
+import io.keyrotator.webhooks.WebhookNotFoundException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +50,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         this.json = json;
     }
 
-    @ExceptionHandler(KeyNotFoundException.class)
-    ResponseEntity<Object> notFound(KeyNotFoundException e, WebRequest request) {
+    @ExceptionHandler({KeyNotFoundException.class, WebhookNotFoundException.class})
+    ResponseEntity<Object> notFound(RuntimeException e, WebRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage(), request);
     }
 
@@ -95,6 +97,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
                 .toList();
         return problem(HttpStatus.BAD_REQUEST, "validation", "The request is not valid.", errors, request);
+    }
+
+    @ExceptionHandler(InvalidWebhookException.class)
+    ResponseEntity<Object> invalidWebhook(InvalidWebhookException e, WebRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, "validation", "The request is not valid.", e.errors(), request);
     }
 
     @ExceptionHandler(SecretStoreException.class)

@@ -52,6 +52,9 @@ public final class TestDatabase {
         registry.add("spring.datasource.url", this::jdbcUrl);
         registry.add("spring.datasource.username", this::username);
         registry.add("spring.datasource.password", this::password);
+        // a test run caches a dozen application contexts; PostgreSQL allows 100 connections
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "5");
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
     }
 
     public Connection connect() throws SQLException {

@@ -1,0 +1,106 @@
+package io.keyrotator.webhooks;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where webhooks may go (api.md section 2). An address in a listed CIDR block is allowed. Otherwise
+ * loopback, link-local (cloud metadata), unspecified and multicast addresses and the service's own
+ * Vault and database are refused; with a non-empty allow-list the host name must also match a
+ * listed name or {@code *.suffix}. Checked at registration and on the resolved address before
+ * every delivery, so a name that later resolves somewhere forbidden is not called.
+ */
+final class SsrfGuard {
+
+    private final List<String> names;
+    private final List<Cidr> blocks;
+    private final boolean restricted;
+    private final Set<InetAddress> ownServices;
+    private final HostResolver resolver;
+
+    SsrfGuard(List<String> allowedHosts, Set<InetAddress> ownServices, HostResolver resolver) {
+        this.names = allowedHosts.stream()
+                .filter(h -> !h.contains("/"))
+                .map(h -> h.toLowerCase(Locale.ROOT))
+                .toList();
+        this.blocks = allowedHosts.stream()
+                .filter(h -> h.contains("/"))
+                .map(Cidr::parse)
+                .toList();
+        this.restricted = !allowedHosts.isEmpty();
+        this.ownServices = Set.copyOf(ownServices);
+        this.resolver = resolver;
+    }
+
+    /** Why the URL may not be called, or empty when it may. */
+    Optional<String> refusal(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return Optional.of("only http and https URLs");
+        }
+        String host = url.getHost();
+        if (host == null || host.isEmpty() || url.getUserInfo() != null) {
+            return Optional.of("a host name without user info is required");
+        }
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            return Optional.of("the host does not resolve");
+        }
+        for (InetAddress address : addresses) {
+            if (!allowed(host.toLowerCase(Locale.ROOT), address)) {
+                return Optional.of("the host resolves to an address webhooks may not reach");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean allowed(String host, InetAddress address) {
+        if (blocks.stream().anyMatch(block -> block.contains(address))) {
+            return true;
+        }
+        boolean special = address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress()
+                || address.isMulticastAddress()
+                || ownServices.contains(address);
+        return !special && (!restricted || names.stream().anyMatch(name -> matches(name, host)));
+    }
+
+    private static boolean matches(String pattern, String host) {
+        return pattern.startsWith("*.") ? host.endsWith(pattern.substring(1)) : pattern.equals(host);
+    }
+
+    record Cidr(byte[] network, int bits) {
+
+        static Cidr parse(String text) {
+            String[] parts = text.split("/");
+            try {
+                byte[] network = InetAddress.getByName(parts[0]).getAddress();
+                return new Cidr(network, Integer.parseInt(parts[1]));
+            } catch (UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("not a CIDR block: " + text, e);
+            }
+        }
+
+        boolean contains(InetAddress address) {
+            byte[] candidate = address.getAddress();
+            if (candidate.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < bits; bit++) {
+                int mask = 0x80 >> (bit % 8);
+                if ((candidate[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}
