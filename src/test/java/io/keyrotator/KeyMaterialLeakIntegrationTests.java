@@ -38,6 +38,7 @@ class KeyMaterialLeakIntegrationTests {
 
         assertThat(logs).contains("Started KeyrotatorApplication");
         assertNoKeyIn("the suite's logs", logs);
+        assertThat(logs).as("webhook signing secrets in the logs").doesNotContain("whsec_");
     }
 
     @Test
@@ -69,8 +70,10 @@ class KeyMaterialLeakIntegrationTests {
         assertThat(dump.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(dump.exitValue()).as(text).isZero();
-        assertThat(text).contains("COPY public.key_version");
+        assertThat(text).contains("COPY public.key_version").contains("COPY public.webhook_subscription");
         assertNoKeyIn("the database dump", text);
+        assertThat(text).as("webhook signing secrets in the database").doesNotContain("whsec_");
+        assertThat(text).as("receiver credentials in the database").doesNotContain("receiver-credential");
     }
 
     private void assertNoKeyIn(String where, String text) {

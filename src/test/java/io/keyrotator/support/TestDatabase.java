@@ -63,12 +63,35 @@ public final class TestDatabase {
 
     private static TestDatabase create() {
         TestDatabase database = new TestDatabase();
+        database.dropStale();
         database.admin("CREATE DATABASE " + database.name);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> database.admin("DROP DATABASE IF EXISTS " + database.name + " WITH (FORCE)"),
                         "test-database-drop"));
         return database;
+    }
+
+    /** Databases of runs whose JVM was killed before its shutdown hook: named with their start time. */
+    private void dropStale() {
+        String cutoff = LocalDateTime.now().minusHours(6).format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+        try (Connection connection = DriverManager.getConnection(url("postgres"), username, password);
+                Statement statement = connection.createStatement();
+                var stale = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE"
+                        + " 'keyrotator\\_test\\_%' AND substring(datname from 17 for 15) < '" + cutoff + "'")) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            while (stale.next()) {
+                names.add(stale.getString(1));
+            }
+            for (String name : names) {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "PostgreSQL is not usable at " + host + ":" + port + " as role " + username + " (" + e.getMessage()
+                            + "). Start it with `scripts/services.sh up`.",
+                    e);
+        }
     }
 
     private void admin(String sql) {

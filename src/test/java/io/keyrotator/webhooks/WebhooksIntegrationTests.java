@@ -344,6 +344,23 @@ class WebhooksIntegrationTests {
                                 .containsEntry("enabled", false)
                                 .containsEntry("disabledReason", "gone"));
         assertThat(api.get("/api/v1/webhooks/" + id + "/deliveries").body()).contains("\"status\":\"DEAD\"");
+
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        assertThat(api.patch("/api/v1/webhooks/" + id, Map.of("enabled", true)).json())
+                .containsEntry("enabled", true)
+                .containsEntry("disabledReason", null);
+        String deliveryId = ((Map<?, ?>) ((List<?>) api.get("/api/v1/webhooks/" + id + "/deliveries")
+                                .json()
+                                .get("items"))
+                        .get(0))
+                .get("id")
+                .toString();
+        assertThat(api.post("/api/v1/webhooks/" + id + "/deliveries/" + deliveryId + "/redeliver", null)
+                        .status())
+                .isEqualTo(202);
+        List<LoggedRequest> attempts = awaitRequests(path, 2);
+        assertThat(attempts.get(1).getHeader("webhook-id"))
+                .isEqualTo(attempts.get(0).getHeader("webhook-id"));
     }
 
     private String register() {
