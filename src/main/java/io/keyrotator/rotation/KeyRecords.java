@@ -60,6 +60,35 @@ public class KeyRecords {
                 .single();
     }
 
+    /** One row per key for the metrics and health: a single query, whatever the number of keys. */
+    public List<KeyStatus> statuses() {
+        return jdbc.sql("""
+                        SELECT k.name, k.state, k.last_rotated_at, k.next_rotation_at, k.rotation_period_seconds,
+                            k.last_failure_at IS NOT NULL AS failing,
+                            EXISTS (SELECT 1 FROM key_version v WHERE v.key_id = k.id AND v.state = 'PREVIOUS')
+                                AS overlap_open
+                        FROM managed_key k""")
+                .query((rs, row) -> new KeyStatus(
+                        rs.getString("name"),
+                        KeyState.valueOf(rs.getString("state")),
+                        instant(rs, "last_rotated_at"),
+                        instant(rs, "next_rotation_at"),
+                        Duration.ofSeconds(rs.getLong("rotation_period_seconds")),
+                        rs.getBoolean("failing"),
+                        rs.getBoolean("overlap_open")))
+                .list();
+    }
+
+    /** What operators see of a key on dashboards. */
+    public record KeyStatus(
+            String name,
+            KeyState state,
+            @Nullable Instant lastRotatedAt,
+            @Nullable Instant nextRotationAt,
+            Duration rotationPeriod,
+            boolean failing,
+            boolean overlapOpen) {}
+
     /** Keys that came from the declarative catalogue. */
     public List<ManagedKey> declared() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE declared ORDER BY name")

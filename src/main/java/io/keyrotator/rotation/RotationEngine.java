@@ -26,6 +26,7 @@ public class RotationEngine {
     private final RotationSteps steps;
     private final VaultWriter writer;
     private final Adoption adoption;
+    private final RotationMetrics metrics;
     private final RotationProperties properties;
     private final Clock clock;
 
@@ -37,6 +38,7 @@ public class RotationEngine {
             RotationSteps steps,
             VaultWriter writer,
             Adoption adoption,
+            RotationMetrics metrics,
             RotationProperties properties,
             Clock clock) {
         this.store = store;
@@ -46,6 +48,7 @@ public class RotationEngine {
         this.steps = steps;
         this.writer = writer;
         this.adoption = adoption;
+        this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
     }
@@ -110,16 +113,25 @@ public class RotationEngine {
                         now)
                 : VaultPayloads.withoutPrevious(latest.get(), key);
         writer.write(key, started.intent(), payload);
+        if (kind == Kind.CLOSE) {
+            metrics.overlapClosed(key, started.version());
+        }
         return true;
     }
 
+    private static java.time.Duration since(long startedNanos) {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
+    }
+
     private Optional<KeyVersion> attempt(ManagedKey key, RotationCommand command) {
+        long startedAt = System.nanoTime();
         KeyMaterial fresh = generator.generate(key.generator());
         Optional<SecretVersion> latest;
         try {
             latest = store.read(key.vaultPath(), SecretStore.LATEST);
         } catch (RuntimeException e) {
             steps.recordFailedAttempt(key.id(), fresh.fingerprint(), command, VaultWriter.reason(e));
+            metrics.rotation(key, command, null, "failure", since(startedAt));
             throw e;
         }
         Begin begin = steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), command);
@@ -136,10 +148,23 @@ public class RotationEngine {
                                 started.version().version(),
                                 intent.previousValidUntil(),
                                 now);
-                writer.write(key, intent, payload);
-                yield versions.findById(started.version().id());
+                try {
+                    writer.write(key, intent, payload);
+                } catch (VaultConflictException e) {
+                    metrics.rotation(key, command, started.version(), "conflict", since(startedAt));
+                    throw e;
+                } catch (RuntimeException e) {
+                    metrics.rotation(key, command, started.version(), "failure", since(startedAt));
+                    throw e;
+                }
+                Optional<KeyVersion> done = versions.findById(started.version().id());
+                metrics.rotation(key, command, done.orElse(null), "success", since(startedAt));
+                yield done;
             }
-            case Begin.Conflict conflict -> throw VaultConflictException.of(key.name());
+            case Begin.Conflict conflict -> {
+                metrics.rotation(key, command, conflict.failed(), "conflict", since(startedAt));
+                throw VaultConflictException.of(key.name());
+            }
             case Begin.RateLimited limited -> throw RateLimitedException.of(key.name(), limited.retryAfter());
             case Begin.NothingToDo nothing ->
                 command.trigger() == KeyVersion.Trigger.SCHEDULED

@@ -1,0 +1,34 @@
+package io.keyrotator.observability;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code rotation} health component: overdue and failing keys, for operators reading
+ * {@code /actuator/health}. It stays UP (a late rotation is for alerts, not for restarting or
+ * unrouting the service) and is part of neither the liveness nor the readiness group.
+ */
+@Component("rotationHealthIndicator")
+class RotationHealthIndicator extends AbstractHealthIndicator {
+
+    private static final int LISTED = 20;
+
+    private final KeyGauges gauges;
+
+    RotationHealthIndicator(KeyGauges gauges) {
+        this.gauges = gauges;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        KeyGauges.Snapshot snapshot = gauges.snapshot();
+        builder.up()
+                .withDetail("overdue", snapshot.overdue().size())
+                .withDetail("failing", snapshot.failing().size())
+                .withDetail(
+                        "overdueKeys", snapshot.overdue().stream().limit(LISTED).toList())
+                .withDetail(
+                        "failingKeys", snapshot.failing().stream().limit(LISTED).toList());
+    }
+}

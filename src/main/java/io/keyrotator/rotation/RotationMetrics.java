@@ -1,0 +1,84 @@
+package io.keyrotator.rotation;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Rotation meters (api.md section 5) and the audit line, recorded where a rotation ends. With
+ * {@code keyrotator.metrics.per-key=false} the counter loses its {@code key} label for very large
+ * fleets. The audit line carries key, version, fingerprint, trigger, actor and outcome, as text and
+ * as key-value pairs for structured (JSON) logging; never key material.
+ */
+@Component
+class RotationMetrics {
+
+    static final String ROTATIONS = "keyrotator.rotations";
+    static final String DURATION = "keyrotator.rotation.duration";
+    private static final Logger audit = LoggerFactory.getLogger("keyrotator.audit");
+
+    private final MeterRegistry registry;
+    private final boolean perKey;
+
+    RotationMetrics(MeterRegistry registry, @Value("${keyrotator.metrics.per-key:true}") boolean perKey) {
+        this.registry = registry;
+        this.perKey = perKey;
+    }
+
+    void rotation(
+            ManagedKey key, RotationCommand command, @Nullable KeyVersion version, String outcome, Duration took) {
+        Counter.Builder counter = Counter.builder(ROTATIONS)
+                .description("Rotation attempts by outcome")
+                .tag("trigger", command.trigger().id())
+                .tag("outcome", outcome);
+        if (perKey) {
+            counter.tag("key", key.name());
+        }
+        counter.register(registry).increment();
+        Timer.builder(DURATION)
+                .description("Time one rotation took, Vault calls included")
+                .tag("trigger", command.trigger().id())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+        auditLine("rotation", key, version, command.trigger().id(), command.actor(), outcome);
+    }
+
+    void overlapClosed(ManagedKey key, @Nullable KeyVersion previous) {
+        auditLine("overlap-close", key, previous, "scheduled", "scheduler", "success");
+    }
+
+    private static void auditLine(
+            String event,
+            ManagedKey key,
+            @Nullable KeyVersion version,
+            String trigger,
+            @Nullable String actor,
+            String outcome) {
+        Integer number = version == null ? null : version.version();
+        String fingerprint = version == null ? null : version.fingerprint();
+        audit.atInfo()
+                .addKeyValue("event", event)
+                .addKeyValue("key", key.name())
+                .addKeyValue("version", number)
+                .addKeyValue("fingerprint", fingerprint)
+                .addKeyValue("trigger", trigger)
+                .addKeyValue("actor", actor)
+                .addKeyValue("outcome", outcome)
+                .log(
+                        "{} key={} version={} fingerprint={} trigger={} actor={} outcome={}",
+                        event,
+                        key.name(),
+                        number,
+                        fingerprint,
+                        trigger,
+                        actor,
+                        outcome);
+    }
+}
