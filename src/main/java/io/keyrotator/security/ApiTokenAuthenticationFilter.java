@@ -21,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Authenticates {@code Authorization: Bearer <token>} against the configured token hashes. Every
  * configured hash is compared, in constant time, so the time taken says nothing about which one
- * (if any) was close. Scopes become {@code SCOPE_*} authorities.
+ * (if any) was close. Scopes become {@code SCOPE_*} authorities. A token that matches no hash is
+ * refused, unless JWT authentication is configured: then it is the resource server's to judge.
  */
 class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
@@ -29,8 +30,12 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
 
     private final List<Known> tokens;
     private final AuthenticationEntryPoint entryPoint;
+    private final boolean jwtFollows;
 
-    ApiTokenAuthenticationFilter(SecurityProperties properties, AuthenticationEntryPoint entryPoint) {
+    /** @param jwtFollows whether an unknown bearer token goes on to the JWT resource server */
+    ApiTokenAuthenticationFilter(
+            SecurityProperties properties, AuthenticationEntryPoint entryPoint, boolean jwtFollows) {
+        this.jwtFollows = jwtFollows;
         this.tokens = properties.apiTokens().stream()
                 .map(t -> new Known(
                         t.name(),
@@ -56,6 +61,10 @@ class ApiTokenAuthenticationFilter extends OncePerRequestFilter {
             if (MessageDigest.isEqual(presented, known.sha256()) && match == null) {
                 match = known;
             }
+        }
+        if (match == null && jwtFollows) {
+            chain.doFilter(request, response);
+            return;
         }
         if (match == null) {
             SecurityContextHolder.clearContext();

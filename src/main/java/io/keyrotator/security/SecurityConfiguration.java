@@ -1,6 +1,7 @@
 package io.keyrotator.security;
 
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,6 +10,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,11 +53,27 @@ class SecurityConfiguration {
             HttpSecurity http,
             SecurityProperties properties,
             ProblemAuthenticationEntryPoint entryPoint,
-            JsonMapper json)
+            JsonMapper json,
+            ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
+        ProblemAccessDeniedHandler denied = new ProblemAccessDeniedHandler(json);
+        JwtDecoder jwt = jwtDecoder.getIfAvailable();
+        ApiTokenAuthenticationFilter staticTokens =
+                new ApiTokenAuthenticationFilter(properties, entryPoint, jwt != null);
+        if (jwt != null) {
+            // a request a static token already authenticated is not read again as a JWT
+            DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
+            BearerTokenResolver unlessAuthenticated = request ->
+                    SecurityContextHolder.getContext().getAuthentication() != null ? null : bearer.resolve(request);
+            http.oauth2ResourceServer(server -> server.jwt(j -> j.decoder(jwt))
+                    .bearerTokenResolver(unlessAuthenticated)
+                    .authenticationEntryPoint(entryPoint)
+                    .accessDeniedHandler(denied));
+            http.addFilterBefore(staticTokens, BearerTokenAuthenticationFilter.class);
+        } else {
+            http.addFilterBefore(staticTokens, AnonymousAuthenticationFilter.class);
+        }
         return stateless(http)
-                .addFilterBefore(
-                        new ApiTokenAuthenticationFilter(properties, entryPoint), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/rotations")
@@ -64,8 +86,8 @@ class SecurityConfiguration {
                         .hasAuthority("SCOPE_webhooks:manage")
                         .anyRequest()
                         .authenticated())
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(new ProblemAccessDeniedHandler(json)))
+                .exceptionHandling(handling ->
+                        handling.authenticationEntryPoint(entryPoint).accessDeniedHandler(denied))
                 .build();
     }
 
