@@ -110,6 +110,18 @@ class KeysApiIntegrationTests {
     }
 
     @Test
+    void duplicateJsonFieldsAndOversizedBodiesAreRefused() {
+        Api.Response duplicate = api.post("/api/v1/keys", "{\"name\": \"" + unique() + "\", \"name\": \"other\"}");
+        Api.Response huge =
+                api.post("/api/v1/keys", Map.of("name", unique(), "labels", Map.of("x", "y".repeat(70_000))));
+
+        assertThat(duplicate.status()).isEqualTo(400);
+        assertThat(duplicate.json()).containsEntry("type", "urn:keyrotator:problem:validation");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json()).containsEntry("type", "urn:keyrotator:problem:payload-too-large");
+    }
+
+    @Test
     void duplicatesAreConflictsWithTheirOwnTypes() {
         String name = register();
         Api.Response sameName = api.post("/api/v1/keys", Map.of("name", name));
