@@ -14,10 +14,20 @@ public record RotationCommand(
         @Nullable String actor,
         @Nullable String reason,
         @Nullable Duration overlap,
-        boolean overwrite) {
+        boolean overwrite,
+        @Nullable String source) {
+
+    public RotationCommand(
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String reason,
+            @Nullable Duration overlap,
+            boolean overwrite) {
+        this(trigger, actor, reason, overlap, overwrite, null);
+    }
 
     public static RotationCommand scheduled() {
-        return new RotationCommand(Trigger.SCHEDULED, "scheduler", null, null, false);
+        return new RotationCommand(Trigger.SCHEDULED, "scheduler", null, null, false, null);
     }
 
     boolean emergency() {

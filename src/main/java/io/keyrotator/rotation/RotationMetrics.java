@@ -47,38 +47,38 @@ class RotationMetrics {
                 .publishPercentileHistogram()
                 .register(registry)
                 .record(took);
-        auditLine("rotation", key, version, command.trigger().id(), command.actor(), outcome);
+        auditLine("rotation", key, version, command, outcome);
     }
 
     void overlapClosed(ManagedKey key, @Nullable KeyVersion previous) {
-        auditLine("overlap-close", key, previous, "scheduled", "scheduler", "success");
+        auditLine("overlap-close", key, previous, RotationCommand.scheduled(), "success");
     }
 
     private static void auditLine(
-            String event,
-            ManagedKey key,
-            @Nullable KeyVersion version,
-            String trigger,
-            @Nullable String actor,
-            String outcome) {
+            String event, ManagedKey key, @Nullable KeyVersion version, RotationCommand command, String outcome) {
         Integer number = version == null ? null : version.version();
         String fingerprint = version == null ? null : version.fingerprint();
+        String reason = command.reason() == null ? "" : command.reason().replace('"', '\'');
         audit.atInfo()
                 .addKeyValue("event", event)
                 .addKeyValue("key", key.name())
                 .addKeyValue("version", number)
                 .addKeyValue("fingerprint", fingerprint)
-                .addKeyValue("trigger", trigger)
-                .addKeyValue("actor", actor)
+                .addKeyValue("trigger", command.trigger().id())
+                .addKeyValue("actor", command.actor())
+                .addKeyValue("source", command.source())
+                .addKeyValue("reason", command.reason())
                 .addKeyValue("outcome", outcome)
                 .log(
-                        "{} key={} version={} fingerprint={} trigger={} actor={} outcome={}",
+                        "{} key={} version={} fingerprint={} trigger={} actor={} source={} reason=\"{}\" outcome={}",
                         event,
                         key.name(),
                         number,
                         fingerprint,
-                        trigger,
-                        actor,
+                        command.trigger().id(),
+                        command.actor(),
+                        command.source(),
+                        reason,
                         outcome);
     }
 }

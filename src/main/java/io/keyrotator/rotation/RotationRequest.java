@@ -10,7 +10,7 @@ record RotationRequest(
 
     static final RotationRequest EMPTY = new RotationRequest(null, null, null);
 
-    RotationCommand command(@Nullable String actor) {
+    RotationCommand command(@Nullable String actor, @Nullable String source) {
         if (reason != null && reason.length() > 512) {
             throw InvalidRequestException.of("reason", "at most 512 characters");
         }
@@ -20,6 +20,7 @@ record RotationRequest(
                     .filter(d -> !d.isNegative())
                     .orElseThrow(() -> InvalidRequestException.of("overlap", "an ISO-8601 duration of at least PT0S"));
         }
-        return new RotationCommand(KeyVersion.Trigger.MANUAL, actor, reason, parsed, Boolean.TRUE.equals(overwrite));
+        return new RotationCommand(
+                KeyVersion.Trigger.MANUAL, actor, reason, parsed, Boolean.TRUE.equals(overwrite), source);
     }
 }

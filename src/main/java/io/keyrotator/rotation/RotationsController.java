@@ -60,7 +60,7 @@ class RotationsController {
             Principal principal,
             HttpServletRequest request) {
         RotationRequest rotation = body == null ? RotationRequest.EMPTY : body;
-        RotationCommand command = rotation.command(principal.getName());
+        RotationCommand command = rotation.command(principal.getName(), request.getRemoteAddr());
         Idempotency.Fresh claim = null;
         if (idempotencyKey != null) {
             Idempotency.Claim claimed = claim(principal.getName(), name, idempotencyKey, rotation);
