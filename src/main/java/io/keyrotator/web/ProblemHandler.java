@@ -114,6 +114,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 request);
     }
 
+    /** A malformed query string (Tomcat) or multipart body: the client's mistake, not ours. */
+    @ExceptionHandler({
+        org.apache.tomcat.util.http.InvalidParameterException.class,
+        org.springframework.web.multipart.MultipartException.class
+    })
+    ResponseEntity<Object> malformed(Exception e, WebRequest request) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "validation",
+                "The request is not valid.",
+                List.of(Map.of("field", "request", "message", "malformed query string or body")),
+                request);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
         log.error("Unexpected error", e);

@@ -122,6 +122,22 @@ class KeysApiIntegrationTests {
     }
 
     @Test
+    void malformedRequestsFoundByFuzzingAre4xxNot500() {
+        String name = register();
+
+        Api.Response emptyParameterName = api.send("DELETE", "/api/v1/keys/" + name + "?purge=false&=null", null);
+        Api.Response multipartWithoutBoundary =
+                api.send("POST", "/api/v1/keys", "x", "Content-Type", "multipart/form-data");
+        Api.Response unknownMethod = api.send("QUERY", "/api/v1/keys", null);
+
+        assertThat(emptyParameterName.status()).isEqualTo(400);
+        assertThat(emptyParameterName.json()).containsEntry("type", "urn:keyrotator:problem:validation");
+        assertThat(multipartWithoutBoundary.status()).isIn(400, 415);
+        assertThat(unknownMethod.status()).isEqualTo(405);
+        assertThat(unknownMethod.json()).containsEntry("type", "urn:keyrotator:problem:method-not-allowed");
+    }
+
+    @Test
     void duplicatesAreConflictsWithTheirOwnTypes() {
         String name = register();
         Api.Response sameName = api.post("/api/v1/keys", Map.of("name", name));
