@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 class KeysController {
 
     private static final int MAX_PAGE_SIZE = 200;
+    private static final int MAX_PAGE = 1_000_000;
 
     private final KeyService keys;
     private final Adoption adoption;
@@ -40,7 +41,10 @@ class KeysController {
     KeyPage list(
             @RequestParam(required = false) @Nullable KeyState state,
             @RequestParam(required = false) @Nullable String label,
-            @RequestParam(defaultValue = "0") @jakarta.validation.constraints.Min(0) int page,
+            @RequestParam(defaultValue = "0")
+                    @jakarta.validation.constraints.Min(0)
+                    @jakarta.validation.constraints.Max(MAX_PAGE)
+                    int page,
             @RequestParam(defaultValue = "50")
                     @jakarta.validation.constraints.Min(1)
                     @jakarta.validation.constraints.Max(MAX_PAGE_SIZE)

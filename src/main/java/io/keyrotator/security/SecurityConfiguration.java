@@ -1,6 +1,7 @@
 package io.keyrotator.security;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +19,7 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +46,19 @@ class SecurityConfiguration {
         StrictHttpFirewall firewall = new StrictHttpFirewall();
         firewall.setUnsafeAllowAnyHttpMethod(true);
         return web -> web.httpFirewall(firewall);
+    }
+
+    /** A request the firewall refuses (say, an encoded slash in the path) is a 400 problem. */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler() {
+        return (request, response, rejected) -> {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.setContentType("application/problem+json");
+            response.getWriter()
+                    .write("{\"type\":\"urn:keyrotator:problem:validation\",\"title\":\"Invalid request\","
+                            + "\"status\":400,\"detail\":\"The request is not valid.\",\"errors\":[{\"field\":\"request\","
+                            + "\"message\":\"refused by the request firewall\"}]}");
+        };
     }
 
     @Bean

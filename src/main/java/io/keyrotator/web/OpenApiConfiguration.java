@@ -92,9 +92,18 @@ class OpenApiConfiguration {
 
     @Bean
     OpenApiCustomizer problemResponses() {
-        return openApi -> openApi.getPaths()
-                .forEach((path, item) -> item.readOperationsMap()
-                        .forEach((method, operation) -> declare(method + " " + path, operation)));
+        return openApi -> {
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            openApi.getPaths()
+                    .forEach((path, item) -> item.readOperationsMap()
+                            .forEach((method, operation) -> declare(method + " " + path, operation)));
+            // request bodies are strict JSON: an unknown field is a 400
+            openApi.getComponents().getSchemas().forEach((name, schema) -> {
+                if (name.endsWith("Request") || name.endsWith("Patch")) {
+                    schema.setAdditionalProperties(false);
+                }
+            });
+        };
     }
 
     private static void declare(String operationKey, Operation operation) {
@@ -117,7 +126,8 @@ class OpenApiConfiguration {
         } else if (ok != null) {
             operation.getResponses().addApiResponse("200", ok);
         }
-        for (int status : concat(List.of(401, 403), errors)) {
+        // any request can be malformed (an unparsable path or query string is a 400)
+        for (int status : new java.util.TreeSet<>(concat(List.of(400, 401, 403), errors))) {
             operation
                     .getResponses()
                     .addApiResponse(

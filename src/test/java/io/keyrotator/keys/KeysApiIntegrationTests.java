@@ -202,6 +202,7 @@ class KeysApiIntegrationTests {
         assertThat(all).containsEntry("totalItems", 2).containsEntry("page", 0).containsEntry("size", 50);
         assertThat(names(paused)).containsExactly(b);
         assertThat(api.get("/api/v1/keys?size=1000").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/keys?page=2147483647").status()).isEqualTo(400);
         assertThat(api.get("/api/v1/keys?state=BROKEN").status()).isEqualTo(400);
     }
 
@@ -252,7 +253,9 @@ class KeysApiIntegrationTests {
         Api.Response docs = api.withToken(null).get("/v3/api-docs");
 
         assertThat(docs.status()).isEqualTo(200);
-        assertThat(docs.body()).contains("/api/v1/keys/{name}/rotations");
+        assertThat(docs.body()).contains("/api/v1/keys/{name}/rotations").contains("\"Problem\"");
+        assertThat(map(map(map(docs.json().get("components")).get("schemas")).get("KeyRequest")))
+                .containsEntry("additionalProperties", false);
         Map<String, Object> rotations = map(map(map(docs.json().get("paths")).get("/api/v1/keys/{name}/rotations"))
                 .get("post"));
         assertThat(map(rotations.get("responses")).keySet())
