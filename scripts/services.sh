@@ -10,9 +10,12 @@
 set -euo pipefail
 
 OPENBAO_VERSION=2.7.2
+SCHEMATHESIS_VERSION=4.32.5
 KEYROTATOR_HOME=${KEYROTATOR_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/keyrotator}
 BAO_VENV=$KEYROTATOR_HOME/openbao-$OPENBAO_VERSION
 BAO=$BAO_VENV/bin/bao
+ST_VENV=$KEYROTATOR_HOME/schemathesis-$SCHEMATHESIS_VERSION
+ST=$ST_VENV/bin/st
 DB_NAME=${KEYROTATOR_DB_NAME:-keyrotator}
 DB_USER=${KEYROTATOR_DB_USER:-keyrotator}
 DB_PASSWORD=${KEYROTATOR_DB_PASSWORD:-keyrotator}
@@ -103,6 +106,15 @@ install_test_tools() {
   fi
 }
 
+install_schemathesis() {
+  if [ -x "$ST" ]; then
+    return
+  fi
+  log "installing schemathesis $SCHEMATHESIS_VERSION (pip) into $ST_VENV for the API fuzz test"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 vault_up() {
   curl -sf -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"
 }
@@ -127,6 +139,7 @@ start_openbao() {
 print_env() {
   cat <<ENV
 export KEYROTATOR_BAO=$BAO
+export KEYROTATOR_ST=$ST
 export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB_NAME
 export SPRING_DATASOURCE_USERNAME=$DB_USER
 export SPRING_DATASOURCE_PASSWORD=$DB_PASSWORD
@@ -143,6 +156,7 @@ case "${1:-up}" in
     install_openbao
     start_openbao
     install_test_tools
+    install_schemathesis
     log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
     log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
     print_env

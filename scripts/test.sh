@@ -8,4 +8,5 @@ scripts/services.sh up >/dev/null
 # Tests start their own OpenBao (one per run, plus dedicated ones for seal tests) from this binary,
 # and create a fresh database per run on the PostgreSQL started above.
 export KEYROTATOR_BAO="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_BAO=//p')"
+export KEYROTATOR_ST="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_ST=//p')"
 exec ./mvnw -B verify "$@"

@@ -100,6 +100,11 @@ class KeyrotatorApplicationIntegrationTests {
         assertThat(response.headers().firstValue("WWW-Authenticate"))
                 .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         assertThat(response.body()).contains("urn:keyrotator:problem:unauthorized");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(response.headers().firstValue("Cache-Control"))
+                .hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+        assertThat(response.headers().firstValue("Set-Cookie")).isEmpty();
     }
 
     @Test
