@@ -94,6 +94,7 @@ class OpenApiConfiguration {
     OpenApiCustomizer problemResponses() {
         return openApi -> {
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            NullableProperties.mark(openApi);
             openApi.getPaths()
                     .forEach((path, item) -> item.readOperationsMap()
                             .forEach((method, operation) -> declare(method + " " + path, operation)));

@@ -155,11 +155,13 @@ class WebhookService {
             }
         }
         List<String> events = request.events() == null ? base.events() : request.events();
-        if (events.isEmpty() || !Subscription.EVENTS.containsAll(events)) {
+        if (events.isEmpty()
+                || events.stream().anyMatch(java.util.Objects::isNull)
+                || !Subscription.EVENTS.containsAll(events)) {
             errors.add(Map.of("field", "events", "message", "a non-empty subset of " + Subscription.EVENTS));
         }
         List<String> keys = request.keys() == null ? base.keyPatterns() : request.keys();
-        if (keys.isEmpty() || keys.stream().anyMatch(k -> !k.matches("[a-z0-9_.*?-]{1,64}"))) {
+        if (keys.isEmpty() || keys.stream().anyMatch(k -> k == null || !k.matches("[a-z0-9_.*?-]{1,64}"))) {
             errors.add(Map.of("field", "keys", "message", "glob patterns of a-z 0-9 - _ . * ?"));
         }
         String format = request.format() == null ? base.format() : request.format();

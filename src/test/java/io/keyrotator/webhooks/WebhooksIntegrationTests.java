@@ -260,6 +260,15 @@ class WebhooksIntegrationTests {
     }
 
     @Test
+    void nullsInsideListsAreRefusedNotCrashedOn() {
+        Api.Response refused = api.post(
+                "/api/v1/webhooks", "{\"url\": \"" + url("/x") + "\", \"keys\": [null]," + " \"events\": [null]}");
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"field\":\"keys\"").contains("\"field\":\"events\"");
+    }
+
+    @Test
     void aReceiverWhoseNameLaterResolvesToAForbiddenAddressIsNotCalled() {
         String path = "/rebind";
         dns.point("receiver.test", "127.0.0.1");
