@@ -24,6 +24,24 @@ public class Adoption {
         this.sync = sync;
     }
 
+    /**
+     * For a forced rotation with {@code overwrite}: adopt the value in Vault, or, when the secret
+     * is gone, take over the empty path (every version retired) so the rotation writes a fresh one.
+     */
+    void takeOver(String name, @Nullable String actor) {
+        ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
+        boolean hasValue = store.read(key.vaultPath(), SecretStore.LATEST)
+                .filter(v -> v.string(key.vaultField()) != null)
+                .isPresent();
+        if (hasValue) {
+            adopt(name, actor);
+            return;
+        }
+        long current =
+                store.metadata(key.vaultPath()).map(m -> m.currentVersion()).orElse(0L);
+        steps.takeOverEmpty(key.id(), current);
+    }
+
     public KeyVersion adopt(String name, @Nullable String actor) {
         ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
         if (key.state() != ManagedKey.KeyState.CONFLICT) {

@@ -93,6 +93,20 @@ class RegistrationSteps {
         return versions.findById(version.id()).orElseThrow();
     }
 
+    /** The key's secret is gone from Vault: every version retired, the key active on the empty path. */
+    @Transactional
+    public void takeOverEmpty(long keyId, long vaultVersion) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        if (key.state() != KeyState.CONFLICT) {
+            return;
+        }
+        for (State state : new State[] {State.NEXT, State.PREVIOUS, State.CURRENT}) {
+            versions.retire(keyId, state, now);
+        }
+        keys.recordAdoption(keyId, vaultVersion, now);
+    }
+
     /** A registration whose first write Vault refused leaves nothing behind. */
     @Transactional
     public void forget(long keyId) {

@@ -64,16 +64,28 @@ public class RotationEngine {
      */
     public KeyVersion rotate(String name, RotationCommand command) {
         Instant deadline = clock.instant().plus(properties.limits().rotationWait());
+        int staleReads = 0;
         while (true) {
             ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
             if (key.state() == KeyState.CONFLICT) {
                 if (!command.overwrite()) {
                     throw VaultConflictException.of(name);
                 }
-                adoption.adopt(name, command.actor());
+                adoption.takeOver(name, command.actor());
                 continue;
             }
-            Optional<KeyVersion> done = attempt(key, command);
+            Optional<KeyVersion> done;
+            try {
+                done = attempt(key, command);
+            } catch (StaleRead stale) {
+                // another replica's write explains one stale read; Vault holding less than we wrote
+                // read after read means the secret was deleted or replaced behind our back
+                if (++staleReads < STALE_READS_BEFORE_CONFLICT) {
+                    continue;
+                }
+                steps.vanished(key.id());
+                throw VaultConflictException.of(name);
+            }
             if (done.isPresent()) {
                 return done.get();
             }
@@ -117,6 +129,15 @@ public class RotationEngine {
             metrics.overlapClosed(key, started.version());
         }
         return true;
+    }
+
+    private static final int STALE_READS_BEFORE_CONFLICT = 3;
+
+    /** Vault showed an older version than keyrotator last wrote. */
+    private static final class StaleRead extends RuntimeException {
+        StaleRead() {
+            super(null, null, false, false);
+        }
     }
 
     private static java.time.Duration since(long startedNanos) {
@@ -172,7 +193,7 @@ public class RotationEngine {
                                 .orElseThrow())
                         : Optional.empty();
             case Begin.Busy busy -> Optional.empty();
-            case Begin.Stale stale -> Optional.empty();
+            case Begin.Stale stale -> throw new StaleRead();
         };
     }
 

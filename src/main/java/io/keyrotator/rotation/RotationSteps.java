@@ -206,6 +206,19 @@ class RotationSteps {
         events.failed(key, versions.findById(version.id()).orElse(null), reason);
     }
 
+    /** Vault keeps showing less than keyrotator wrote: the secret was deleted or replaced out of band. */
+    @Transactional
+    public void vanished(long keyId) {
+        Instant now = clock.instant();
+        ManagedKey key = keys.lock(keyId);
+        if (intents.open(keyId).isPresent()) {
+            return;
+        }
+        keys.setState(keyId, KeyState.CONFLICT, now);
+        keys.recordFailure(keyId, "conflict", now, now.plus(properties.backoff(key.failureCount())));
+        events.failed(key, null, "conflict");
+    }
+
     /** A failure before any intent was recorded (Vault unreadable): back off. */
     @Transactional
     public void recordFailure(long keyId, String reason) {

@@ -230,6 +230,25 @@ class RotationIntegrationTests {
     }
 
     @Test
+    void aSecretDeletedBehindTheServicesBackIsAConflictNotAHang() {
+        String name = register(Map.of());
+        store.deleteAll(path(name));
+
+        long started = System.nanoTime();
+        Api.Response refused = api.post("/api/v1/keys/" + name + "/rotations", null);
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json()).containsEntry("type", "urn:keyrotator:problem:vault-conflict");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3000);
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("state", "CONFLICT");
+
+        Api.Response rotated = api.post("/api/v1/keys/" + name + "/rotations", Map.of("overwrite", true));
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
+        assertThat(latest(name).string("api_key")).isNotNull();
+        assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("state", "ACTIVE");
+    }
+
+    @Test
     void forcedRotationWithOverwriteResolvesAConflict() {
         String name = register(Map.of());
         store.write(
