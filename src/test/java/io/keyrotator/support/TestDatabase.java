@@ -22,11 +22,12 @@ public final class TestDatabase {
     private final String port = env("KEYROTATOR_TEST_DB_PORT", "5432");
     private final String username = env("KEYROTATOR_TEST_DB_USER", "keyrotator");
     private final String password = env("KEYROTATOR_TEST_DB_PASSWORD", "keyrotator");
-    private final String name = "keyrotator_test_"
-            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss")) + "_"
-            + ProcessHandle.current().pid();
+    private final String name;
 
-    private TestDatabase() {}
+    private TestDatabase(String suffix) {
+        this.name = "keyrotator_test_" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"))
+                + "_" + ProcessHandle.current().pid() + suffix;
+    }
 
     public static TestDatabase shared() {
         return SHARED.get();
@@ -61,8 +62,17 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl(), username, password);
     }
 
+    /** A database of its own, for a test that must see no other test's data; dropped at exit too. */
+    public static TestDatabase isolated(String purpose) {
+        return create("_" + purpose);
+    }
+
     private static TestDatabase create() {
-        TestDatabase database = new TestDatabase();
+        return create("");
+    }
+
+    private static TestDatabase create(String suffix) {
+        TestDatabase database = new TestDatabase(suffix);
         database.dropStale();
         database.admin("CREATE DATABASE " + database.name);
         Runtime.getRuntime()

@@ -40,7 +40,9 @@ class ApiFuzzIntegrationTests {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        TestServices.register(registry, vault);
+        // its own database: findings are about the API, not about other test classes' keys
+        io.keyrotator.support.TestDatabase.isolated("fuzz").registerProperties(registry);
+        vault.registerProperties(registry);
     }
 
     @Test
