@@ -23,13 +23,21 @@ class IntentRecovery {
     private final SecretStore store;
     private final KeyRecords keys;
     private final RotationSteps steps;
+    private final FailureSteps failures;
     private final VaultSync sync;
     private final InstanceId owner;
 
-    IntentRecovery(SecretStore store, KeyRecords keys, RotationSteps steps, VaultSync sync, InstanceId owner) {
+    IntentRecovery(
+            SecretStore store,
+            KeyRecords keys,
+            RotationSteps steps,
+            FailureSteps failures,
+            VaultSync sync,
+            InstanceId owner) {
         this.store = store;
         this.keys = keys;
         this.steps = steps;
+        this.failures = failures;
         this.sync = sync;
         this.owner = owner;
     }
@@ -45,7 +53,7 @@ class IntentRecovery {
             steps.confirm(intent, intent.targetVaultVersion(), owner.id());
             sync.trySync(intent.keyId());
         } else {
-            steps.abort(intent, "interrupted", owner.id());
+            failures.abort(intent, "interrupted", owner.id());
         }
         log.info(
                 "Recovered {} intent of key {}: write {}",

@@ -24,6 +24,7 @@ public class RotationEngine {
     private final VersionRecords versions;
     private final KeyGenerator generator;
     private final RotationSteps steps;
+    private final FailureSteps failures;
     private final VaultWriter writer;
     private final Adoption adoption;
     private final RotationMetrics metrics;
@@ -36,6 +37,7 @@ public class RotationEngine {
             VersionRecords versions,
             KeyGenerator generator,
             RotationSteps steps,
+            FailureSteps failures,
             VaultWriter writer,
             Adoption adoption,
             RotationMetrics metrics,
@@ -46,6 +48,7 @@ public class RotationEngine {
         this.versions = versions;
         this.generator = generator;
         this.steps = steps;
+        this.failures = failures;
         this.writer = writer;
         this.adoption = adoption;
         this.metrics = metrics;
@@ -83,7 +86,7 @@ public class RotationEngine {
                 if (++staleReads < STALE_READS_BEFORE_CONFLICT) {
                     continue;
                 }
-                steps.vanished(key.id());
+                failures.vanished(key.id());
                 throw VaultConflictException.of(name);
             }
             if (done.isPresent()) {
@@ -151,7 +154,7 @@ public class RotationEngine {
         try {
             latest = store.read(key.vaultPath(), SecretStore.LATEST);
         } catch (RuntimeException e) {
-            steps.recordFailedAttempt(key.id(), fresh.fingerprint(), command, VaultWriter.reason(e));
+            failures.recordFailedAttempt(key.id(), fresh.fingerprint(), command, VaultWriter.reason(e));
             metrics.rotation(key, command, null, "failure", since(startedAt));
             throw e;
         }
@@ -201,7 +204,7 @@ public class RotationEngine {
         try {
             return store.read(key.vaultPath(), SecretStore.LATEST);
         } catch (RuntimeException e) {
-            steps.recordFailure(key.id(), VaultWriter.reason(e));
+            failures.recordFailure(key.id(), VaultWriter.reason(e));
             throw e;
         }
     }

@@ -19,13 +19,21 @@ class VaultWriter {
 
     private final SecretStore store;
     private final RotationSteps steps;
+    private final FailureSteps failures;
     private final IntentRecovery recovery;
     private final VaultSync sync;
     private final InstanceId owner;
 
-    VaultWriter(SecretStore store, RotationSteps steps, IntentRecovery recovery, VaultSync sync, InstanceId owner) {
+    VaultWriter(
+            SecretStore store,
+            RotationSteps steps,
+            FailureSteps failures,
+            IntentRecovery recovery,
+            VaultSync sync,
+            InstanceId owner) {
         this.store = store;
         this.steps = steps;
+        this.failures = failures;
         this.recovery = recovery;
         this.sync = sync;
         this.owner = owner;
@@ -37,17 +45,17 @@ class VaultWriter {
             written = store.write(key.vaultPath(), payload, intent.cas());
         } catch (CasMismatchException e) {
             // we hold the key's only open intent, so our own unfinished write cannot explain it
-            steps.abortInConflict(intent, owner.id());
+            failures.abortInConflict(intent, owner.id());
             throw VaultConflictException.of(key.name());
         } catch (SecretStoreUnavailableException e) {
             if (e.answered()) {
-                steps.abort(intent, reason(e), owner.id());
+                failures.abort(intent, reason(e), owner.id());
             } else {
                 resolveOrLeave(intent, e);
             }
             throw e;
         } catch (SecretStoreException e) {
-            steps.abort(intent, reason(e), owner.id());
+            failures.abort(intent, reason(e), owner.id());
             throw e;
         }
         steps.confirm(intent, written.version(), owner.id());
@@ -58,7 +66,7 @@ class VaultWriter {
         try {
             recovery.resolve(intent);
         } catch (SecretStoreException stillDown) {
-            steps.recordFailure(intent.keyId(), reason(failure));
+            failures.recordFailure(intent.keyId(), reason(failure));
         }
     }
 
