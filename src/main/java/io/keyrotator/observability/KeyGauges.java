@@ -1,7 +1,7 @@
 package io.keyrotator.observability;
 
-import io.keyrotator.rotation.KeyRecords;
-import io.keyrotator.rotation.KeyRecords.KeyStatus;
+import io.keyrotator.rotation.KeyStatuses;
+import io.keyrotator.rotation.KeyStatuses.KeyStatus;
 import io.keyrotator.rotation.ManagedKey.KeyState;
 import io.keyrotator.rotation.RotationProperties;
 import io.micrometer.core.instrument.Gauge;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 @Component
 class KeyGauges {
 
-    private final KeyRecords keys;
+    private final KeyStatuses keys;
     private final MetricsProperties properties;
     private final RotationProperties rotation;
     private final Clock clock;
@@ -39,7 +39,7 @@ class KeyGauges {
     private final MultiGauge rotationPeriod;
 
     KeyGauges(
-            KeyRecords keys,
+            KeyStatuses keys,
             MetricsProperties properties,
             RotationProperties rotation,
             MeterRegistry registry,
@@ -85,7 +85,7 @@ class KeyGauges {
 
     @Scheduled(fixedDelayString = "${keyrotator.metrics.refresh-interval:PT15S}", initialDelay = 0)
     void refresh() {
-        List<KeyStatus> statuses = keys.statuses();
+        List<KeyStatus> statuses = keys.all();
         Instant late = clock.instant().minus(rotation.scheduler().pollInterval());
         byState.forEach((state, count) ->
                 count.set(statuses.stream().filter(s -> s.state() == state).count()));

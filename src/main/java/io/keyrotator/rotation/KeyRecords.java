@@ -60,35 +60,6 @@ public class KeyRecords {
                 .single();
     }
 
-    /** One row per key for the metrics and health: a single query, whatever the number of keys. */
-    public List<KeyStatus> statuses() {
-        return jdbc.sql("""
-                        SELECT k.name, k.state, k.last_rotated_at, k.next_rotation_at, k.rotation_period_seconds,
-                            k.last_failure_at IS NOT NULL AS failing,
-                            EXISTS (SELECT 1 FROM key_version v WHERE v.key_id = k.id AND v.state = 'PREVIOUS')
-                                AS overlap_open
-                        FROM managed_key k""")
-                .query((rs, row) -> new KeyStatus(
-                        rs.getString("name"),
-                        KeyState.valueOf(rs.getString("state")),
-                        instant(rs, "last_rotated_at"),
-                        instant(rs, "next_rotation_at"),
-                        Duration.ofSeconds(rs.getLong("rotation_period_seconds")),
-                        rs.getBoolean("failing"),
-                        rs.getBoolean("overlap_open")))
-                .list();
-    }
-
-    /** What operators see of a key on dashboards. */
-    public record KeyStatus(
-            String name,
-            KeyState state,
-            @Nullable Instant lastRotatedAt,
-            @Nullable Instant nextRotationAt,
-            Duration rotationPeriod,
-            boolean failing,
-            boolean overlapOpen) {}
-
     /** Keys that came from the declarative catalogue. */
     public List<ManagedKey> declared() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE declared ORDER BY name")
@@ -241,35 +212,6 @@ public class KeyRecords {
                             next_attempt_at = NULL, last_failure_at = NULL, last_failure_reason = NULL,
                             failure_count = 0, updated_at = ?
                         WHERE id = ?""").params(vaultVersion, timestamp(now), id).update();
-    }
-
-    void markMetadataSynced(long id, long vaultVersion) {
-        jdbc.sql("UPDATE managed_key SET metadata_synced = TRUE WHERE id = ? AND last_vault_version = ?")
-                .params(id, vaultVersion)
-                .update();
-    }
-
-    void markDestroyed(long id, long below) {
-        jdbc.sql("UPDATE managed_key SET destroyed_below = GREATEST(destroyed_below, ?) WHERE id = ?")
-                .params(below, id)
-                .update();
-    }
-
-    /** Keys whose Vault side effects (custom metadata, destruction) are not done yet. */
-    List<Long> unsynced(int limit) {
-        return jdbc.sql("SELECT id FROM managed_key WHERE NOT metadata_synced OR destroy_below > destroyed_below"
-                        + " ORDER BY id LIMIT ?")
-                .param(limit)
-                .query(Long.class)
-                .list();
-    }
-
-    long destroyBelow(long id) {
-        return jdbc.sql("SELECT destroy_below FROM managed_key WHERE id = ? AND destroy_below > destroyed_below")
-                .param(id)
-                .query(Long.class)
-                .optional()
-                .orElse(0L);
     }
 
     /**

@@ -25,12 +25,14 @@ class VaultSync {
 
     private final SecretStore store;
     private final KeyRecords keys;
+    private final SyncRecords sync;
     private final VersionRecords versions;
     private final VaultProperties vault;
 
-    VaultSync(SecretStore store, KeyRecords keys, VersionRecords versions, VaultProperties vault) {
+    VaultSync(SecretStore store, KeyRecords keys, SyncRecords sync, VersionRecords versions, VaultProperties vault) {
         this.store = store;
         this.keys = keys;
+        this.sync = sync;
         this.versions = versions;
         this.vault = vault;
     }
@@ -52,15 +54,15 @@ class VaultSync {
             return;
         }
         ManagedKey key = found.get();
-        long below = keys.destroyBelow(keyId);
+        long below = sync.destroyBelow(keyId);
         if (below > 0) {
             if (vault.destroySuperseded()) {
                 store.destroy(key.vaultPath(), readableBelow(key, below));
             }
-            keys.markDestroyed(keyId, below);
+            sync.markDestroyed(keyId, below);
         }
         store.writeCustomMetadata(key.vaultPath(), customMetadata(key));
-        keys.markMetadataSynced(keyId, key.lastVaultVersion());
+        sync.markMetadataSynced(keyId, key.lastVaultVersion());
     }
 
     private List<Long> readableBelow(ManagedKey key, long below) {
