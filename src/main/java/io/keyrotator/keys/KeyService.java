@@ -86,7 +86,11 @@ class KeyService {
 
     @Transactional
     public KeyView patch(String name, KeyPatch patch) {
-        ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
+        long id = keys.findByName(name)
+                .orElseThrow(() -> KeyNotFoundException.named(name))
+                .id();
+        // locked: a rotation or a conflict committing meanwhile is not overwritten
+        ManagedKey key = keys.lock(id);
         List<FieldError> errors = new ArrayList<>();
         var base = new KeyValidator.Settings(
                 key.generator(), key.rotationPeriod(), key.overlap(), key.publishAhead(), key.labels());

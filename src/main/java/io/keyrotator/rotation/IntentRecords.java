@@ -88,11 +88,11 @@ class IntentRecords {
     }
 
     private static WriteIntent map(ResultSet rs, int row) throws SQLException {
-        long versionId = rs.getLong("version_id");
+        Long versionId = rs.getObject("version_id") == null ? null : rs.getLong("version_id");
         return new WriteIntent(
                 rs.getLong("id"),
                 rs.getLong("key_id"),
-                rs.wasNull() ? null : versionId,
+                versionId,
                 WriteIntent.Kind.valueOf(rs.getString("kind")),
                 rs.getString("owner"),
                 Objects.requireNonNull(instant(rs, "lease_until")),

@@ -72,7 +72,14 @@ class IntentRecovery {
         String field = intent.kind() == WriteIntent.Kind.PUBLISH
                 ? key.fields().next()
                 : key.fields().current();
+        // a close leaves no previous key behind, a promotion no next key: otherwise the write is not ours
+        String mustBeGone = switch (intent.kind()) {
+            case CLOSE -> key.fields().previous();
+            case PROMOTE -> key.fields().next();
+            default -> null;
+        };
         return store.read(key.vaultPath(), target)
+                .filter(v -> mustBeGone == null || !v.data().containsKey(mustBeGone))
                 .map((SecretVersion v) -> v.string(field))
                 .map(KeyMaterial::fingerprintOf)
                 .filter(fingerprint -> Objects.equals(fingerprint, intent.fingerprint()))

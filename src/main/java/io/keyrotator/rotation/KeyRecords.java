@@ -53,7 +53,7 @@ public class KeyRecords {
     }
 
     /** Locks the row until the transaction ends; the caller must be in one. */
-    ManagedKey lock(long id) {
+    public ManagedKey lock(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")
                 .param(id)
                 .query(mapper)

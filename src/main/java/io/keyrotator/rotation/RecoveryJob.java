@@ -54,8 +54,12 @@ class RecoveryJob {
     int runOnce() {
         int repaired = 0;
         for (WriteIntent intent : work.expiredIntents(BATCH)) {
-            recovery.resolve(intent);
-            repaired++;
+            try {
+                recovery.resolve(intent);
+                repaired++;
+            } catch (SecretStoreException e) {
+                log.warn("Recovery of intent {} postponed: {}", intent.id(), e.getMessage());
+            }
         }
         for (long keyId : work.unsynced(BATCH)) {
             if (sync.trySync(keyId)) {

@@ -29,8 +29,4 @@ public record RotationCommand(
     public static RotationCommand scheduled() {
         return new RotationCommand(Trigger.SCHEDULED, "scheduler", null, null, false, null);
     }
-
-    boolean emergency() {
-        return overlap != null && overlap.isZero();
-    }
 }

@@ -67,7 +67,7 @@ public class RotationEngine {
      */
     public KeyVersion rotate(String name, RotationCommand command) {
         Instant deadline = clock.instant().plus(properties.limits().rotationWait());
-        int staleReads = 0;
+        StaleReads stale = new StaleReads();
         while (true) {
             ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
             if (key.state() == KeyState.CONFLICT) {
@@ -77,18 +77,7 @@ public class RotationEngine {
                 adoption.takeOver(name, command.actor());
                 continue;
             }
-            Optional<KeyVersion> done;
-            try {
-                done = attempt(key, command);
-            } catch (StaleRead stale) {
-                // another replica's write explains one stale read; Vault holding less than we wrote
-                // read after read means the secret was deleted or replaced behind our back
-                if (++staleReads < STALE_READS_BEFORE_CONFLICT) {
-                    continue;
-                }
-                failures.vanished(key.id());
-                throw VaultConflictException.of(name);
-            }
+            Optional<KeyVersion> done = attemptWithFreshReads(key, command, stale);
             if (done.isPresent()) {
                 return done.get();
             }
@@ -136,10 +125,41 @@ public class RotationEngine {
 
     private static final int STALE_READS_BEFORE_CONFLICT = 3;
 
+    /**
+     * Another rotation confirming between our read and our lock explains a stale read (Vault shows
+     * less than keyrotator last wrote). Stale reads while nobody writes, the recorded version not
+     * moving, mean the secret was deleted or replaced behind keyrotator's back: CONFLICT.
+     */
+    private Optional<KeyVersion> attemptWithFreshReads(ManagedKey key, RotationCommand command, StaleReads stale) {
+        try {
+            return attempt(key, command);
+        } catch (StaleRead e) {
+            long recorded =
+                    keys.findById(key.id()).map(ManagedKey::lastVaultVersion).orElse(-1L);
+            if (stale.sawAgain(recorded) >= STALE_READS_BEFORE_CONFLICT) {
+                failures.vanished(key.id());
+                throw VaultConflictException.of(key.name());
+            }
+            return Optional.empty();
+        }
+    }
+
     /** Vault showed an older version than keyrotator last wrote. */
     private static final class StaleRead extends RuntimeException {
         StaleRead() {
             super(null, null, false, false);
+        }
+    }
+
+    /** Consecutive stale reads against the same recorded version. */
+    private static final class StaleReads {
+        private long version = -1;
+        private int count;
+
+        int sawAgain(long recorded) {
+            count = recorded == version ? count + 1 : 1;
+            version = recorded;
+            return count;
         }
     }
 

@@ -65,7 +65,8 @@ class RotationSteps {
         if (unexplained.isPresent()) {
             return unexplained.get();
         }
-        boolean publish = !key.publishAhead().isZero() && !command.emergency();
+        // a forced rotation with its own overlap (PT0S or not) replaces the key at once
+        boolean publish = !key.publishAhead().isZero() && command.overlap() == null;
         Instant validUntil = validUntil(key, command, now);
         KeyVersion version = versions.insert(
                 keyId, State.PENDING, fingerprint, command.trigger(), command.actor(), command.reason(), now);

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * The middle of the intent protocol: the CAS write itself, then confirm, abort or resolve. A
  * write Vault refused is rolled back at once; a write that may have happened (no answer) is
- * resolved by reading Vault, or left to recovery when Vault cannot be read either.
+ * left open for recovery, which reads Vault once the intent's lease has run out.
  */
 @Component
 class VaultWriter {
@@ -20,21 +20,13 @@ class VaultWriter {
     private final SecretStore store;
     private final RotationSteps steps;
     private final FailureSteps failures;
-    private final IntentRecovery recovery;
     private final VaultSync sync;
     private final InstanceId owner;
 
-    VaultWriter(
-            SecretStore store,
-            RotationSteps steps,
-            FailureSteps failures,
-            IntentRecovery recovery,
-            VaultSync sync,
-            InstanceId owner) {
+    VaultWriter(SecretStore store, RotationSteps steps, FailureSteps failures, VaultSync sync, InstanceId owner) {
         this.store = store;
         this.steps = steps;
         this.failures = failures;
-        this.recovery = recovery;
         this.sync = sync;
         this.owner = owner;
     }
@@ -51,23 +43,22 @@ class VaultWriter {
             if (e.answered()) {
                 failures.abort(intent, reason(e), owner.id());
             } else {
-                resolveOrLeave(intent, e);
+                // the write may still be applied late: the intent stays open for recovery, which
+                // looks at Vault only once the lease has run out
+                failures.recordFailure(intent.keyId(), reason(e));
             }
             throw e;
         } catch (SecretStoreException e) {
             failures.abort(intent, reason(e), owner.id());
             throw e;
         }
-        steps.confirm(intent, written.version(), owner.id());
-        sync.trySync(key.id());
-    }
-
-    private void resolveOrLeave(WriteIntent intent, SecretStoreUnavailableException failure) {
-        try {
-            recovery.resolve(intent);
-        } catch (SecretStoreException stillDown) {
-            failures.recordFailure(intent.keyId(), reason(failure));
+        if (!steps.confirm(intent, written.version(), owner.id())) {
+            // our lease ran out before the write landed and recovery rolled the intent back: Vault
+            // now holds a key the database does not know, which an operator must resolve
+            failures.vanished(key.id());
+            throw VaultConflictException.of(key.name());
         }
+        sync.trySync(key.id());
     }
 
     /** A failure reason without Vault's text: what {@code lastFailure.reason} shows. */

@@ -131,30 +131,32 @@ public class VersionRecords {
 
     /** Keys with a PREVIOUS version whose window has closed, oldest first. */
     List<Long> keysWithExpiredOverlap(Instant now, int limit) {
-        return jdbc.sql("SELECT key_id FROM key_version WHERE state = 'PREVIOUS' AND valid_until <= ?"
-                        + " ORDER BY valid_until LIMIT ?")
-                .params(timestamp(now), limit)
+        return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
+                        + " WHERE v.state = 'PREVIOUS' AND v.valid_until <= ? AND k.state <> 'CONFLICT'"
+                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?) ORDER BY v.valid_until LIMIT ?")
+                .params(timestamp(now), timestamp(now), limit)
                 .query(Long.class)
                 .list();
     }
 
     /** Keys with a NEXT version due for promotion, oldest first. */
     List<Long> keysWithDueNext(Instant now, int limit) {
-        return jdbc.sql("SELECT key_id FROM key_version WHERE state = 'NEXT' AND activate_at <= ?"
-                        + " ORDER BY activate_at LIMIT ?")
-                .params(timestamp(now), limit)
+        return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
+                        + " WHERE v.state = 'NEXT' AND v.activate_at <= ? AND k.state <> 'CONFLICT'"
+                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?) ORDER BY v.activate_at LIMIT ?")
+                .params(timestamp(now), timestamp(now), limit)
                 .query(Long.class)
                 .list();
     }
 
     private static KeyVersion map(ResultSet rs, int row) throws SQLException {
-        long vaultVersion = rs.getLong("vault_version");
+        Long vaultVersion = rs.getObject("vault_version") == null ? null : rs.getLong("vault_version");
         return new KeyVersion(
                 rs.getLong("id"),
                 rs.getLong("key_id"),
                 rs.getInt("version"),
                 State.valueOf(rs.getString("state")),
-                rs.wasNull() ? null : vaultVersion,
+                vaultVersion,
                 rs.getString("fingerprint"),
                 Trigger.valueOf(rs.getString("trigger")),
                 rs.getString("actor"),

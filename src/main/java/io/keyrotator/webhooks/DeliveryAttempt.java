@@ -59,16 +59,26 @@ class DeliveryAttempt {
                 : send(subscription.get(), delivery);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         if (outcome.delivered()) {
-            steps.delivered(delivery.id(), outcome.status());
+            steps.delivered(delivery.id(), delivery.attempts(), outcome.status());
             metrics.attempt(took, "delivered");
         } else if (outcome.status() == 410) {
-            steps.dead(delivery.id(), 410, "gone", subscription.get().id());
+            steps.dead(
+                    delivery.id(),
+                    delivery.attempts(),
+                    410,
+                    "gone",
+                    subscription.get().id());
             metrics.attempt(took, "dead");
         } else if (delivery.attempts() > properties.retryDelays().size()) {
-            steps.dead(delivery.id(), status(outcome), outcome.error(), null);
+            steps.dead(delivery.id(), delivery.attempts(), status(outcome), outcome.error(), null);
             metrics.attempt(took, "dead");
         } else {
-            steps.failed(delivery.id(), status(outcome), outcome.error(), nextAttempt(delivery, outcome));
+            steps.failed(
+                    delivery.id(),
+                    delivery.attempts(),
+                    status(outcome),
+                    outcome.error(),
+                    nextAttempt(delivery, outcome));
             metrics.attempt(took, "retried");
         }
     }

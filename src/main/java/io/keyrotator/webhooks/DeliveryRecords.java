@@ -72,24 +72,24 @@ class DeliveryRecords {
                 .list();
     }
 
-    void delivered(UUID id, int status, Instant now) {
+    void delivered(UUID id, int attempt, int status, Instant now) {
         jdbc.sql("UPDATE webhook_delivery SET status = 'DELIVERED', last_status_code = ?, last_error = NULL,"
-                        + " delivered_at = ?, next_attempt_at = NULL WHERE id = ?")
-                .params(status, at(now), id)
+                        + " delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND attempts = ?")
+                .params(status, at(now), id, attempt)
                 .update();
     }
 
-    void failed(UUID id, @Nullable Integer status, String error, Instant nextAttempt) {
+    void failed(UUID id, int attempt, @Nullable Integer status, String error, Instant nextAttempt) {
         jdbc.sql("UPDATE webhook_delivery SET status = 'FAILED', last_status_code = ?, last_error = ?,"
-                        + " next_attempt_at = ? WHERE id = ?")
-                .params(status, error, at(nextAttempt), id)
+                        + " next_attempt_at = ? WHERE id = ? AND attempts = ?")
+                .params(status, error, at(nextAttempt), id, attempt)
                 .update();
     }
 
-    void dead(UUID id, @Nullable Integer status, String error) {
+    void dead(UUID id, int attempt, @Nullable Integer status, String error) {
         jdbc.sql("UPDATE webhook_delivery SET status = 'DEAD', last_status_code = ?, last_error = ?,"
-                        + " next_attempt_at = NULL WHERE id = ?")
-                .params(status, error, id)
+                        + " next_attempt_at = NULL WHERE id = ? AND attempts = ?")
+                .params(status, error, id, attempt)
                 .update();
     }
 
@@ -133,13 +133,16 @@ class DeliveryRecords {
 
     /** When the earliest waiting delivery falls due. */
     java.util.Optional<Instant> nextDue() {
-        return jdbc.sql("SELECT min(next_attempt_at) FROM webhook_delivery WHERE status IN ('PENDING', 'FAILED')")
+        return jdbc.sql("SELECT min(d.next_attempt_at) FROM webhook_delivery d JOIN webhook_subscription s"
+                        + " ON s.id = d.subscription_id AND s.enabled WHERE d.status IN ('PENDING', 'FAILED')")
                 .query((rs, row) -> java.util.Optional.ofNullable(instant(rs.getTimestamp(1))))
                 .single();
     }
 
     long pending() {
-        return jdbc.sql("SELECT count(*) FROM webhook_delivery WHERE status IN ('PENDING', 'FAILED')")
+        return jdbc.sql(
+                        "SELECT count(*) FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id"
+                                + " AND s.enabled WHERE d.status IN ('PENDING', 'FAILED')")
                 .query(Long.class)
                 .single();
     }

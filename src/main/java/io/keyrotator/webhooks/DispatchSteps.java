@@ -47,19 +47,20 @@ class DispatchSteps {
     }
 
     @Transactional
-    public void delivered(UUID deliveryId, int status) {
-        deliveries.delivered(deliveryId, status, clock.instant());
+    public void delivered(UUID deliveryId, int attempt, int status) {
+        deliveries.delivered(deliveryId, attempt, status, clock.instant());
     }
 
     @Transactional
-    public void failed(UUID deliveryId, @Nullable Integer status, String error, Instant nextAttempt) {
-        deliveries.failed(deliveryId, status, error, nextAttempt);
+    public void failed(UUID deliveryId, int attempt, @Nullable Integer status, String error, Instant nextAttempt) {
+        deliveries.failed(deliveryId, attempt, status, error, nextAttempt);
     }
 
     /** The last attempt failed, or the receiver said 410 Gone (which also disables the subscription). */
     @Transactional
-    public void dead(UUID deliveryId, @Nullable Integer status, String error, @Nullable UUID disableSubscription) {
-        deliveries.dead(deliveryId, status, error);
+    public void dead(
+            UUID deliveryId, int attempt, @Nullable Integer status, String error, @Nullable UUID disableSubscription) {
+        deliveries.dead(deliveryId, attempt, status, error);
         if (disableSubscription != null) {
             subscriptions.disable(disableSubscription, "gone", clock.instant());
         }

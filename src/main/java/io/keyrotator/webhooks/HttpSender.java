@@ -13,12 +13,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One POST to a receiver: redirects are not followed, the response body is read only up to a small
- * limit, and the answer is reduced to a status, a Retry-After and an error code (no receiver text).
+ * One POST to a receiver: redirects are not followed, the response body is not read, and the answer is reduced to a status, a Retry-After and an error code (no receiver text).
  */
 final class HttpSender {
-
-    private static final int MAX_BODY_BYTES = 1024;
 
     private final HttpClient http;
     private final Duration timeout;
@@ -47,9 +44,8 @@ final class HttpSender {
         headers.forEach(request::header);
         try {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                in.readNBytes(MAX_BODY_BYTES);
-            }
+            // the body is not read: a receiver that trickles it cannot hold the dispatcher
+            response.body().close();
             Duration retryAfter =
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null));
             return new Outcome(response.statusCode(), retryAfter, response.statusCode() < 300 ? null : "http-status");

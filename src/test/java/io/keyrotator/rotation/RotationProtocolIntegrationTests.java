@@ -125,6 +125,19 @@ class RotationProtocolIntegrationTests {
     }
 
     @Test
+    void aForcedRotationWithItsOwnOverlapSkipsPublishAhead() {
+        String name = register(Map.of("rotationPeriod", "PT10M", "overlap", "PT2M", "publishAhead", "PT1M"));
+        String first = latest(name).string("api_key");
+
+        api.post("/api/v1/keys/" + name + "/rotations", Map.of("overlap", "PT30S", "reason", "suspected leak"));
+
+        SecretVersion secret = latest(name);
+        assertThat(secret.string("api_key")).isNotEqualTo(first);
+        assertThat(secret.string("previous_api_key")).isEqualTo(first);
+        assertThat(secret.data()).doesNotContainKey("next_api_key");
+    }
+
+    @Test
     void idempotentRepeatReplaysTheFirstResponseAndRotatesNothing() {
         String name = register(Map.of());
 

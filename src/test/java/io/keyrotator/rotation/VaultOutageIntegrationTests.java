@@ -137,7 +137,8 @@ class VaultOutageIntegrationTests {
         assertThat(view.get("nextAttemptAt")).isNotNull();
         assertThat(api.get("/api/v1/keys/" + name + "/versions/2").json())
                 .containsEntry("state", "FAILED")
-                .containsEntry("failure", reason);
+                .containsEntry("failure", reason)
+                .containsEntry("vaultVersion", null);
     }
 
     private String register() {
