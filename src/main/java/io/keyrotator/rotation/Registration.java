@@ -74,16 +74,14 @@ public class Registration {
     }
 
     private KeyVersion adoptExisting(NewKey definition, @Nullable String actor, boolean adoptExisting) {
-        Optional<String> value = store.read(definition.vaultPath(), SecretStore.LATEST)
-                .map((SecretVersion v) -> v.string(definition.vaultField()));
-        if (!adoptExisting || value.isEmpty()) {
+        Optional<SecretVersion> latest = store.read(definition.vaultPath(), SecretStore.LATEST)
+                .filter(v -> v.string(definition.vaultField()) != null);
+        if (!adoptExisting || latest.isEmpty()) {
             throw VaultPathOccupiedException.of(definition.vaultPath());
         }
-        long vaultVersion = store.read(definition.vaultPath(), SecretStore.LATEST)
-                .orElseThrow()
-                .version();
+        String fingerprint = KeyMaterial.fingerprintOf(latest.get().string(definition.vaultField()));
         KeyVersion version =
-                steps.adoptAtRegistration(definition, KeyMaterial.fingerprintOf(value.get()), vaultVersion, actor);
+                steps.adoptAtRegistration(definition, fingerprint, latest.get().version(), actor);
         sync.trySync(version.keyId());
         return version;
     }

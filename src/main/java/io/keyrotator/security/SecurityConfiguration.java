@@ -2,6 +2,8 @@ package io.keyrotator.security;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -21,7 +23,6 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A token-only API: no session, no CSRF surface, no login form, scopes per operation (api.md
@@ -51,19 +52,19 @@ class SecurityConfiguration {
     /** A request the firewall refuses (say, an encoded slash in the path) is a 400 problem. */
     @Bean
     RequestRejectedHandler problemRequestRejectedHandler() {
-        return (request, response, rejected) -> {
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            response.setContentType("application/problem+json");
-            response.getWriter()
-                    .write("{\"type\":\"urn:keyrotator:problem:validation\",\"title\":\"Invalid request\","
-                            + "\"status\":400,\"detail\":\"The request is not valid.\",\"errors\":[{\"field\":\"request\","
-                            + "\"message\":\"refused by the request firewall\"}]}");
-        };
+        return (request, response, rejected) -> ProblemWriter.write(
+                response,
+                HttpServletResponse.SC_BAD_REQUEST,
+                "validation",
+                "Invalid request",
+                "The request is not valid.",
+                null,
+                List.of(Map.of("field", "request", "message", "refused by the request firewall")));
     }
 
     @Bean
-    ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint(JsonMapper json) {
-        return new ProblemAuthenticationEntryPoint(json);
+    ProblemAuthenticationEntryPoint problemAuthenticationEntryPoint() {
+        return new ProblemAuthenticationEntryPoint();
     }
 
     @Bean
@@ -81,10 +82,9 @@ class SecurityConfiguration {
             HttpSecurity http,
             SecurityProperties properties,
             ProblemAuthenticationEntryPoint entryPoint,
-            JsonMapper json,
             ObjectProvider<JwtDecoder> jwtDecoder)
             throws Exception {
-        ProblemAccessDeniedHandler denied = new ProblemAccessDeniedHandler(json);
+        ProblemAccessDeniedHandler denied = new ProblemAccessDeniedHandler();
         JwtDecoder jwt = jwtDecoder.getIfAvailable();
         ApiTokenAuthenticationFilter staticTokens =
                 new ApiTokenAuthenticationFilter(properties, entryPoint, jwt != null);

@@ -1,10 +1,12 @@
 package io.keyrotator.web;
 
+import io.keyrotator.security.ProblemWriter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -32,12 +34,14 @@ class RequestSizeLimit extends OncePerRequestFilter {
         long length = request.getContentLengthLong();
         boolean chunked = length < 0 && "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
         if (length > maxBytes || chunked) {
-            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-            response.setContentType("application/problem+json");
-            response.getWriter()
-                    .write("{\"type\":\"urn:keyrotator:problem:payload-too-large\","
-                            + "\"title\":\"Payload too large\",\"status\":413,\"detail\":\"Request bodies are limited to "
-                            + maxBytes + " bytes with a Content-Length.\"}");
+            ProblemWriter.write(
+                    response,
+                    HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+                    "payload-too-large",
+                    "Payload too large",
+                    "Request bodies are limited to " + maxBytes + " bytes with a Content-Length.",
+                    null,
+                    List.of());
             return;
         }
         chain.doFilter(request, response);

@@ -30,6 +30,9 @@ class Dispatcher implements SmartLifecycle {
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final java.time.Clock clock;
     private volatile boolean running;
+    /** Set by stop(): a dispatcher that was never started (tests drive runOnce) still drains. */
+    private volatile boolean stopped;
+
     private volatile Thread loop;
     private volatile long waitMillis;
 
@@ -55,12 +58,14 @@ class Dispatcher implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        stopped = false;
         loop = Thread.ofVirtual().name("webhook-dispatcher").start(this::loop);
     }
 
     @Override
     public void stop() {
         running = false;
+        stopped = true;
         wakeUp.release();
         try {
             loop.join(properties.timeout().toMillis() + 1000);
@@ -78,7 +83,7 @@ class Dispatcher implements SmartLifecycle {
     int runOnce() {
         steps.fanOut(BATCH);
         int attempts = 0;
-        while (running || loop == null) {
+        while (!stopped) {
             List<DeliveryRecords.Claimed> claimed =
                     steps.claim(BATCH, properties.timeout().plusSeconds(30));
             if (claimed.isEmpty()) {

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -111,8 +110,7 @@ class WebhookSecrets {
     }
 
     private SecretVersion current(UUID id) {
-        return Optional.of(store.read(path(id), SecretStore.LATEST))
-                .flatMap(v -> v)
+        return store.read(path(id), SecretStore.LATEST)
                 .orElseThrow(() -> new IllegalStateException("signing secret of webhook " + id + " missing in Vault"));
     }
 
