@@ -102,7 +102,7 @@ public class Idempotency {
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
-    @SchedulerLock(name = "keyrotator-idempotency-retention", lockAtMostFor = "PT10M")
+    @SchedulerLock(name = "keyrotator-idempotency-retention", lockAtMostFor = SchedulingConfiguration.LOCK_AT_MOST_FOR)
     public void expire() {
         jdbc.sql("DELETE FROM idempotency_record WHERE created_at < ?")
                 .param(timestamp(clock.instant().minus(retention)))

@@ -40,7 +40,7 @@ class RecoveryJob {
     }
 
     @Scheduled(fixedDelayString = "${keyrotator.scheduler.poll-interval:PT10S}", initialDelayString = "PT10S")
-    @SchedulerLock(name = "keyrotator-recovery", lockAtMostFor = "PT15M")
+    @SchedulerLock(name = "keyrotator-recovery", lockAtMostFor = SchedulingConfiguration.LOCK_AT_MOST_FOR)
     public void recover() {
         LockAssert.assertLocked();
         try {

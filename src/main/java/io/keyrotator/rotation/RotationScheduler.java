@@ -45,7 +45,7 @@ class RotationScheduler {
     @Scheduled(
             fixedDelayString = "${keyrotator.scheduler.poll-interval:PT10S}",
             initialDelayString = "${keyrotator.scheduler.initial-delay:PT2S}")
-    @SchedulerLock(name = "keyrotator-scheduler", lockAtMostFor = "PT15M")
+    @SchedulerLock(name = "keyrotator-scheduler", lockAtMostFor = SchedulingConfiguration.LOCK_AT_MOST_FOR)
     public void tick() {
         LockAssert.assertLocked();
         int done = runOnce();

@@ -7,7 +7,12 @@ import io.keyrotator.support.MutableClock;
 import io.keyrotator.support.OpenBaoExtension;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import net.javacrumbs.shedlock.core.LockConfiguration;
+import net.javacrumbs.shedlock.core.LockProvider;
+import net.javacrumbs.shedlock.core.SimpleLock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +51,9 @@ class SchedulerIntegrationTests {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    LockProvider locks;
+
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         TestServices.register(registry, vault);
@@ -65,5 +73,34 @@ class SchedulerIntegrationTests {
         assertThat(api.get("/api/v1/keys/ticked/versions/2").json()).containsEntry("trigger", "scheduled");
         assertThat(jdbc.queryForList("SELECT name FROM shedlock", String.class))
                 .contains("keyrotator-scheduler", "keyrotator-recovery");
+    }
+
+    /**
+     * Regression (reliability suite, crash scenario): a replica killed while it held the scheduler's
+     * lock kept every replica from scheduling and recovering for lockAtMostFor, then 15 minutes.
+     * Locks are now short and kept alive while their holder lives.
+     */
+    @Test
+    void aLockLeftByAKilledHolderRunsOutWithinThirtySecondsWhileALiveHolderKeepsIt() throws Exception {
+        Optional<SimpleLock> held = locks.lock(new LockConfiguration(
+                Instant.now(),
+                "reliability-probe",
+                Duration.parse(SchedulingConfiguration.LOCK_AT_MOST_FOR),
+                Duration.ZERO));
+        assertThat(held).isPresent();
+        Double first = jdbc.queryForObject(
+                "SELECT extract(epoch FROM lock_until - now()) FROM shedlock WHERE name = 'reliability-probe'",
+                Double.class);
+        assertThat(first).isLessThanOrEqualTo(30.0);
+
+        Thread.sleep(Duration.ofSeconds(17));
+
+        Double later = jdbc.queryForObject(
+                "SELECT extract(epoch FROM lock_until - now()) FROM shedlock WHERE name = 'reliability-probe'",
+                Double.class);
+        assertThat(later)
+                .as("the keep-alive extended the lock at half its time")
+                .isGreaterThan(first - 17 + 5);
+        held.get().unlock();
     }
 }
