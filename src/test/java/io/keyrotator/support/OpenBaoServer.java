@@ -114,6 +114,21 @@ public final class OpenBaoServer implements AutoCloseable {
         process = null;
     }
 
+    /** SIGKILL: no clean shutdown; a persistent server keeps what its storage had committed. */
+    public synchronized void kill() {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        running.destroyForcibly();
+        try {
+            running.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     public void seal() {
         admin.call("PUT", "sys/seal", null);
     }
