@@ -43,7 +43,8 @@ class DatabaseRestartReliabilityIntegrationTests {
 
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
-                    .events(Set.of("key.rotated", "key.previous_expired"));
+                    .events(Set.of("key.rotated", "key.previous_expired"))
+                    .noKeyIn(List.of(service.log()));
             Report.print(
                     "database-restart",
                     Map.of(

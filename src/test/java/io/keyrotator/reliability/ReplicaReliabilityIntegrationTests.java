@@ -57,7 +57,8 @@ class ReplicaReliabilityIntegrationTests {
 
             Invariants invariants = stack.invariants()
                     .keys(first, Instant.now(), Duration.ofHours(1))
-                    .events(Set.of("key.rotated"));
+                    .events(Set.of("key.rotated"))
+                    .noKeyIn(replicas.stream().map(ServiceProcess::log).toList());
             Map<String, Object> rotations = stack.db.sql("""
                             SELECT count(*) FILTER (WHERE trigger = 'SCHEDULED') AS scheduled,
                                    count(*) FILTER (WHERE trigger = 'MANUAL') AS manual,

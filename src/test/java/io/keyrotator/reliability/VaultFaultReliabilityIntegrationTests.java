@@ -85,7 +85,8 @@ class VaultFaultReliabilityIntegrationTests {
             Settle.pauseAndDrain(stack.db, api, keys, Duration.ofSeconds(90));
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
-                    .events(Set.of("key.rotated", "key.previous_expired"));
+                    .events(Set.of("key.rotated", "key.previous_expired"))
+                    .noKeyIn(List.of(service.log()));
             figures.putAll(Map.of(
                     "keys", keys.size(),
                     "vaultCallsPerSecondHealthy", Math.round(healthyRate),
