@@ -10,13 +10,14 @@ record Scale(
         int kills,
         int replicaKeys,
         int backlogKeys,
+        int faultKeys,
         int faultSeconds,
         int sealSeconds,
         int chainRotations) {
 
     static Scale current() {
         return "long".equals(System.getProperty("keyrotator.reliability", System.getenv("KEYROTATOR_RELIABILITY")))
-                ? new Scale("long", 400, 40, 1000, 10_000, 60, 30, 100)
-                : new Scale("ci", 100, 8, 200, 1_000, 10, 8, 10);
+                ? new Scale("long", 400, 40, 1000, 10_000, 100, 60, 30, 100)
+                : new Scale("ci", 100, 8, 200, 400, 50, 8, 6, 6);
     }
 }

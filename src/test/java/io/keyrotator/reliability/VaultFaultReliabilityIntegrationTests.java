@@ -41,11 +41,11 @@ class VaultFaultReliabilityIntegrationTests {
             Api api = service.api(TestServices.TOKEN);
             stack.subscribe(api, "standard");
             List<String> keys =
-                    stack.registerKeys(api, "fault", 100, Map.of("rotationPeriod", "PT10S", "overlap", "PT3S"));
+                    stack.registerKeys(api, "fault", scale.faultKeys(), Map.of("rotationPeriod", "PT10S", "overlap", "PT3S"));
             stack.staggerSchedules(Duration.ofSeconds(10));
             Map<String, Object> figures = new LinkedHashMap<>();
 
-            double healthyRate = callsPerSecond(proxy, Duration.ofSeconds(10));
+            double healthyRate = callsPerSecond(proxy, Duration.ofSeconds(5));
             double failuresBefore = failures(service);
             proxy.faults(0.15, 0.15, Duration.ofSeconds(3));
             double faultRate = callsPerSecond(proxy, Duration.ofSeconds(scale.faultSeconds()));
