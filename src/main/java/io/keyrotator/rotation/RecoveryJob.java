@@ -1,6 +1,7 @@
 package io.keyrotator.rotation;
 
 import io.keyrotator.vault.SecretStoreException;
+import io.keyrotator.vault.SecretStoreUnavailableException;
 import net.javacrumbs.shedlock.core.LockAssert;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
@@ -50,20 +51,31 @@ class RecoveryJob {
         }
     }
 
-    /** Returns how many intents and keys it repaired. */
+    /**
+     * Returns how many intents and keys it repaired. Stops at the first sealed or unreachable Vault
+     * answer ({@link SecretStoreUnavailableException} reaches {@link #recover()}): the next poll
+     * tries again, instead of one failing call per open intent and unsynced key every poll.
+     */
     int runOnce() {
         int repaired = 0;
         for (WriteIntent intent : work.expiredIntents(BATCH)) {
             try {
                 recovery.resolve(intent);
                 repaired++;
+            } catch (SecretStoreUnavailableException e) {
+                throw e;
             } catch (SecretStoreException e) {
                 log.warn("Recovery of intent {} postponed: {}", intent.id(), e.getMessage());
             }
         }
         for (long keyId : work.unsynced(BATCH)) {
-            if (sync.trySync(keyId)) {
+            try {
+                sync.sync(keyId);
                 repaired++;
+            } catch (SecretStoreUnavailableException e) {
+                throw e;
+            } catch (SecretStoreException e) {
+                log.warn("Vault sync of key id {} postponed: {}", keyId, e.getMessage());
             }
         }
         return repaired;

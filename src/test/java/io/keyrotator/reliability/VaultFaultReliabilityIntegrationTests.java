@@ -40,8 +40,8 @@ class VaultFaultReliabilityIntegrationTests {
             ServiceProcess service = stack.service("vaultfaults", Map.of()).start();
             Api api = service.api(TestServices.TOKEN);
             stack.subscribe(api, "standard");
-            List<String> keys =
-                    stack.registerKeys(api, "fault", scale.faultKeys(), Map.of("rotationPeriod", "PT10S", "overlap", "PT3S"));
+            List<String> keys = stack.registerKeys(
+                    api, "fault", scale.faultKeys(), Map.of("rotationPeriod", "PT10S", "overlap", "PT3S"));
             stack.staggerSchedules(Duration.ofSeconds(10));
             Map<String, Object> figures = new LinkedHashMap<>();
 

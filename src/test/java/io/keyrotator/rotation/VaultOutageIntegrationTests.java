@@ -10,6 +10,7 @@ import io.keyrotator.support.TestDatabase;
 import io.keyrotator.support.TestServices;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -128,6 +129,29 @@ class VaultOutageIntegrationTests {
         clock.advance(Duration.ofMinutes(1).plusSeconds(1));
         scheduler.runOnce();
         assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("currentVersion", 3);
+    }
+
+    /**
+     * Regression (reliability suite, Vault-fault scenario): a sealed Vault used to cost one failing
+     * attempt per due key on every tick. The tick now stops at the first sealed answer; the keys it
+     * did not try stay due, without a failure and without a backoff.
+     */
+    @Test
+    void aSealedVaultStopsTheTickInsteadOfFailingEveryDueKey() {
+        List<String> names = java.util.stream.IntStream.range(0, 30)
+                .mapToObj(i -> register())
+                .toList();
+        server.seal();
+        clock.advance(Duration.ofDays(31));
+
+        scheduler.runOnce();
+
+        long failed = names.stream()
+                .filter(name -> api.get("/api/v1/keys/" + name).json().get("lastFailure") != null)
+                .count();
+        assertThat(failed)
+                .as("at most the rotations in flight when Vault first said sealed")
+                .isLessThanOrEqualTo(8L);
     }
 
     private void assertFailedAndStillOnVersionOne(String name, String reason) {
