@@ -50,6 +50,7 @@ class VaultFaultReliabilityIntegrationTests {
             proxy.faults(0.15, 0.15, Duration.ofSeconds(3));
             double faultRate = callsPerSecond(proxy, Duration.ofSeconds(scale.faultSeconds()));
             long injected = proxy.faultsInjected();
+            int failingAfterFaults = failingKeys(service);
             proxy.healthy();
 
             stack.bao.seal();
@@ -61,6 +62,7 @@ class VaultFaultReliabilityIntegrationTests {
             figures.put("secondsUntilHealthSaidVaultDown", (System.nanoTime() - sealedAt) / 1_000_000_000);
             double sealRate = callsPerSecond(proxy, Duration.ofSeconds(scale.sealSeconds()));
             double failuresCounted = failures(service) - failuresBefore;
+            int failingWhileSealed = failingKeys(service);
 
             stack.bao.kill();
             Thread.sleep(2_000);
@@ -87,20 +89,21 @@ class VaultFaultReliabilityIntegrationTests {
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
                     .events(Set.of("key.rotated", "key.previous_expired"))
                     .noKeyIn(List.of(service.log()));
-            figures.putAll(Map.of(
-                    "keys", keys.size(),
-                    "vaultCallsPerSecondHealthy", Math.round(healthyRate),
-                    "vaultCallsPerSecondFaulty", Math.round(faultRate),
-                    "vaultCallsPerSecondSealed", Math.round(sealRate),
-                    "faultsInjected", injected,
-                    "rotationFailuresCounted", Math.round(failuresCounted),
-                    "secondsToRotateEveryDueKeyAfterRecovery", recoverySeconds,
-                    "invariantChecks", invariants.checks(),
-                    "violations", invariants.violations().size()));
+            figures.put("keys", keys.size());
+            figures.put("vaultCallsPerSecondHealthy", Math.round(healthyRate));
+            figures.put("vaultCallsPerSecondFaulty", Math.round(faultRate));
+            figures.put("vaultCallsPerSecondSealed", Math.round(sealRate));
+            figures.put("faultsInjected", injected);
+            figures.put("rotationFailuresCounted", Math.round(failuresCounted));
+            figures.put("failingKeysInHealthAfterFaults", failingAfterFaults);
+            figures.put("failingKeysInHealthWhileSealed", failingWhileSealed);
+            figures.put("secondsToRotateEveryDueKeyAfterRecovery", recoverySeconds);
+            figures.put("invariantChecks", invariants.checks());
+            figures.put("violations", invariants.violations().size());
             Report.print("vault-faults", figures);
             assertThat(injected).isPositive();
-            assertThat(failuresCounted)
-                    .as("the failure counter moved during the faults")
+            assertThat(Math.max(failingAfterFaults, failingWhileSealed))
+                    .as("the rotation health component reported failing keys")
                     .isPositive();
             assertThat(sealRate).as("backoff, not a retry storm").isLessThan(healthyRate);
             assertThat(faultRate).as("backoff, not a retry storm").isLessThan(healthyRate * 1.5);
@@ -114,6 +117,15 @@ class VaultFaultReliabilityIntegrationTests {
         Map<String, Object> components =
                 (Map<String, Object>) JSON.readValue(body, Map.class).get("components");
         return String.valueOf(((Map<String, Object>) components.get("vault")).get("status"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int failingKeys(ServiceProcess service) {
+        Map<String, Object> components =
+                (Map<String, Object>) JSON.readValue(service.management("/actuator/health"), Map.class)
+                        .get("components");
+        Map<String, Object> rotation = (Map<String, Object>) components.get("rotation");
+        return ((Number) ((Map<String, Object>) rotation.get("details")).get("failing")).intValue();
     }
 
     private static double callsPerSecond(FaultProxy proxy, Duration window) throws InterruptedException {
