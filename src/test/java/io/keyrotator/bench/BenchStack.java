@@ -1,0 +1,63 @@
+package io.keyrotator.bench;
+
+import io.keyrotator.support.OpenBaoServer;
+import io.keyrotator.support.ServiceProcess;
+import io.keyrotator.support.TestDatabase;
+import io.keyrotator.support.TestServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What every scenario runs against: a real OpenBao dev server (its own process), a database of its
+ * own on the shared PostgreSQL, and the packaged service as a process of its own, on the JVM's
+ * default ergonomics (no test-only flags), as a user would run it.
+ */
+final class BenchStack implements AutoCloseable {
+
+    final OpenBaoServer vault = OpenBaoServer.startDev();
+    final TestDatabase database = TestDatabase.isolated("bench");
+    final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    final ServiceProcess service;
+
+    BenchStack() {
+        service = start("keyrotator-bench", vault.address());
+    }
+
+    /** A service (another one for the slowed-Vault scenario) against this stack's database. */
+    ServiceProcess start(String name, URI vaultAddress) {
+        return new ServiceProcess(name, properties(vaultAddress)).jvmOptions().start();
+    }
+
+    Map<String, String> properties(URI vaultAddress) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("spring.datasource.url", database.jdbcUrl());
+        properties.put("spring.datasource.username", database.username());
+        properties.put("spring.datasource.password", database.password());
+        properties.put("spring.cloud.vault.uri", vaultAddress.toString());
+        properties.put("spring.cloud.vault.token", vault.rootToken());
+        properties.put("keyrotator.security.api-tokens[0].name", "bench");
+        properties.put("keyrotator.security.api-tokens[0].sha256", TestServices.TOKEN_SHA256);
+        properties.put("keyrotator.security.api-tokens[0].scopes", "keys:read,keys:write,keys:rotate,webhooks:manage");
+        properties.put("keyrotator.limits.min-manual-interval", "PT0S");
+        properties.put("keyrotator.webhooks.allowed-hosts", "127.0.0.1/32");
+        // ticks often enough to time them and to start the sweep soon after the keys fall due
+        properties.put("keyrotator.scheduler.poll-interval", "PT2S");
+        properties.put("keyrotator.scheduler.initial-delay", "PT2S");
+        return properties;
+    }
+
+    Connection connect() throws SQLException {
+        return database.connect();
+    }
+
+    @Override
+    public void close() {
+        service.stop();
+        vault.close();
+    }
+}

@@ -1,0 +1,90 @@
+package io.keyrotator.bench;
+
+import static io.keyrotator.bench.FloorSql.*;
+import static io.keyrotator.bench.Jdbc.at;
+
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The floor's share of keyrotator's webhook dispatcher: woken after each commit that wrote events,
+ * coalescing wake-ups as keyrotator's does, one pass sends the same four transactions (fan out,
+ * claim, count pending, next due) on a connection of its own. With no subscriptions it delivers
+ * nothing, like keyrotator in the rotation scenarios.
+ */
+final class FloorDispatcher implements AutoCloseable {
+
+    private final Jdbc db;
+    private final Connection connection;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    FloorDispatcher(Connection connection) {
+        this.connection = connection;
+        this.db = new Jdbc(connection);
+        this.loop = Thread.ofPlatform().name("floor-dispatcher").start(this::loop);
+    }
+
+    void wake() {
+        wakeUp.release();
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        wakeUp.release();
+        loop.join();
+        connection.close();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                wakeUp.tryAcquire(5, TimeUnit.SECONDS);
+                wakeUp.drainPermits();
+                if (running) {
+                    pass();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                rollbackQuietly();
+            }
+        }
+    }
+
+    private void pass() throws Exception {
+        db.begin(false);
+        List<Map<String, Object>> events = db.query(UNFANNED, 100);
+        if (!events.isEmpty()) {
+            db.query(ENABLED_SUBSCRIPTIONS);
+            for (Map<String, Object> event : events) {
+                db.update(MARK_FANNED, event.get("id"));
+            }
+        }
+        db.commit();
+        Instant now = Instant.now();
+        db.begin(false);
+        db.query(CLAIM_DELIVERIES, at(now), 100, at(now.plusSeconds(40)));
+        db.commit();
+        db.begin(true);
+        db.query(PENDING_DELIVERIES);
+        db.commit();
+        db.begin(true);
+        db.query(NEXT_DUE_DELIVERY);
+        db.commit();
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.rollback();
+        } catch (Exception ignored) {
+            // the next pass starts a fresh transaction
+        }
+    }
+}

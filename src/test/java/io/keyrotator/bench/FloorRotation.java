@@ -1,0 +1,195 @@
+package io.keyrotator.bench;
+
+import static io.keyrotator.bench.FloorSql.*;
+import static io.keyrotator.bench.Jdbc.at;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The floor: one forced rotation as a client with no framework makes it, sending exactly the Vault
+ * calls and SQL statements keyrotator sends, in the same order, on one connection of its own. What
+ * keyrotator adds on top of this (HTTP, Spring, the pool, JSON views) is its overhead.
+ */
+final class FloorRotation implements Load.Operation {
+
+    private record Key(long id, String mount, String path, long cas, long overlapSeconds, long periodSeconds) {}
+
+    private final Jdbc db;
+    private final FloorVault vault;
+    private final String name;
+    private final Runnable wakeDispatcher;
+    private final String owner = "floor:" + UUID.randomUUID();
+    private final SecureRandom random = new SecureRandom();
+
+    FloorRotation(Jdbc db, FloorVault vault, String name, Runnable wakeDispatcher) {
+        this.db = db;
+        this.vault = vault;
+        this.name = name;
+        this.wakeDispatcher = wakeDispatcher;
+    }
+
+    @Override
+    public void run() throws Exception {
+        Map<String, Object> row = db.query(KEY_BY_NAME, name).get(0);
+        Key key = new Key(
+                (Long) row.get("id"),
+                (String) row.get("vault_mount"),
+                (String) row.get("vault_path"),
+                (Long) row.get("last_vault_version"),
+                (Long) row.get("overlap_seconds"),
+                (Long) row.get("rotation_period_seconds"));
+        JsonNode latest = vault.readLatest(key.mount(), key.path());
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String fingerprint = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(fresh.getBytes(StandardCharsets.UTF_8)))
+                .substring(0, 16);
+        Instant now = Instant.now();
+        Instant validUntil = now.plusSeconds(key.overlapSeconds());
+        long[] began = begin(key, fingerprint, validUntil, now);
+        long written = vault.write(key.mount(), key.path(), payload(latest, fresh, validUntil, now), key.cas());
+        confirm(key, began[0], began[1], written, validUntil);
+        wakeDispatcher.run();
+        sync(key, written);
+        db.query(VERSION_BY_ID, began[0]);
+    }
+
+    /** tx 1: returns the new version's id and the intent's id. */
+    private long[] begin(Key key, String fingerprint, Instant validUntil, Instant now) throws Exception {
+        db.begin(false);
+        try {
+            db.query(LOCK_KEY, key.id());
+            db.query(OPEN_INTENT, key.id());
+            db.query(VERSION_IN_STATE, key.id(), "CURRENT");
+            long next = db.single(NEXT_VERSION, key.id());
+            long versionId = db.single(
+                    INSERT_VERSION, key.id(), (int) next, "PENDING", fingerprint, "MANUAL", "floor", "bench", at(now));
+            db.query(VERSION_BY_ID, versionId);
+            long intentId = db.single(
+                    INSERT_INTENT,
+                    key.id(),
+                    versionId,
+                    "ROTATE",
+                    owner,
+                    at(now.plusSeconds(60)),
+                    key.cas(),
+                    fingerprint,
+                    at(validUntil),
+                    null,
+                    at(now));
+            db.commit();
+            return new long[] {versionId, intentId};
+        } catch (Exception e) {
+            db.rollback();
+            throw e;
+        }
+    }
+
+    /** tx 2: confirm the intent, promote the versions, schedule, write the outbox events. */
+    private void confirm(Key key, long versionId, long intentId, long written, Instant validUntil) throws Exception {
+        Instant now = Instant.now();
+        db.begin(false);
+        try {
+            db.update(CLOSE_INTENT, "DONE", "written", at(now), intentId, owner, at(now));
+            db.query(LOCK_KEY, key.id());
+            boolean dropped = db.update(RETIRE_IN_STATE, at(now), key.id(), "PREVIOUS") > 0;
+            dropped |= db.update(RETIRE_IN_STATE, at(now), key.id(), "NEXT") > 0;
+            db.update(RETIRE_CURRENT, at(validUntil), at(validUntil), at(validUntil), at(now), key.id());
+            db.update(BECOME_CURRENT, written, at(now), versionId);
+            db.update(
+                    RECORD_WRITE,
+                    written,
+                    at(now),
+                    at(now.plusSeconds(key.periodSeconds())),
+                    dropped,
+                    written,
+                    at(now),
+                    key.id());
+            event(key, "key.rotated", written, now);
+            if (dropped) {
+                event(key, "key.previous_expired", written, now);
+            }
+            db.commit();
+        } catch (Exception e) {
+            db.rollback();
+            throw e;
+        }
+    }
+
+    private void event(Key key, String type, long written, Instant now) throws Exception {
+        Map<String, Object> current =
+                db.query(VERSION_IN_STATE, key.id(), "CURRENT").get(0);
+        db.query(VERSION_IN_STATE, key.id(), "PREVIOUS");
+        String payload =
+                "{\"type\":\"%s\",\"timestamp\":\"%s\",\"data\":{\"key\":\"%s\",\"version\":%s,\"fingerprint\":\"%s\",\"vaultVersion\":%d}}"
+                        .formatted(
+                                type,
+                                now.truncatedTo(ChronoUnit.SECONDS),
+                                name,
+                                current.get("version"),
+                                current.get("fingerprint"),
+                                written);
+        db.update(INSERT_EVENT, UUID.randomUUID(), type, name, payload, at(now));
+    }
+
+    /** After tx 2: destroy what is no longer valid, then custom_metadata, each recorded when done. */
+    private void sync(Key key, long written) throws Exception {
+        db.query(KEY_BY_ID, key.id());
+        long below = db.single(DESTROY_BELOW, key.id());
+        if (below > 0) {
+            List<Long> readable = new ArrayList<>();
+            vault.metadata(key.mount(), key.path())
+                    .path("versions")
+                    .properties()
+                    .forEach(e -> {
+                        long version = Long.parseLong(e.getKey());
+                        if (version < below && !e.getValue().path("destroyed").asBoolean()) {
+                            readable.add(version);
+                        }
+                    });
+            if (!readable.isEmpty()) {
+                vault.destroy(key.mount(), key.path(), readable);
+            }
+            db.update(MARK_DESTROYED, below, key.id());
+        }
+        Map<String, String> custom = new LinkedHashMap<>();
+        custom.put("managed-by", "keyrotator");
+        Map<String, Object> current =
+                db.query(VERSION_IN_STATE, key.id(), "CURRENT").get(0);
+        custom.put("key-version", current.get("version").toString());
+        custom.put("fingerprint", (String) current.get("fingerprint"));
+        custom.put("trigger", "manual");
+        db.query(VERSION_IN_STATE, key.id(), "PREVIOUS");
+        JsonNode metadata = vault.metadata(key.mount(), key.path());
+        vault.writeMetadata(key.mount(), key.path(), metadata, custom);
+        db.update(MARK_SYNCED, key.id(), written);
+    }
+
+    private static Map<String, Object> payload(JsonNode latest, String fresh, Instant validUntil, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        latest.path("data")
+                .properties()
+                .forEach(e -> data.put(e.getKey(), e.getValue().asString()));
+        data.put("previous_api_key", data.get("api_key"));
+        data.put("api_key", fresh);
+        data.put(
+                "previous_expires_at",
+                validUntil.truncatedTo(ChronoUnit.SECONDS).toString());
+        data.put("key_version", latest.path("metadata").path("version").asLong() + 1);
+        data.put("rotated_at", now.truncatedTo(ChronoUnit.SECONDS).toString());
+        return data;
+    }
+}

@@ -1,0 +1,84 @@
+package io.keyrotator.bench;
+
+/**
+ * The statements one forced rotation of keyrotator sends to PostgreSQL, copied from its
+ * repositories and in the order it sends them (found with {@code log_statement = all} on a run of
+ * the packaged service; see the README's "Performance" section). The floor sends exactly these.
+ */
+final class FloorSql {
+
+    private FloorSql() {}
+
+    static final String KEY_COLUMNS = "id, name, vault_mount, vault_path, vault_field, generator_bytes,"
+            + " generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds, overlap_seconds,"
+            + " publish_ahead_seconds, labels::text AS labels, state, last_vault_version, last_rotated_at,"
+            + " next_rotation_at, next_attempt_at, last_failure_at, last_failure_reason, failure_count, declared,"
+            + " created_at, updated_at";
+    static final String VERSION_COLUMNS = "id, key_id, version, state, vault_version, fingerprint, trigger, actor,"
+            + " reason, failure, created_at, activate_at, activated_at, valid_until, retired_at";
+
+    static final String KEY_BY_NAME = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE name = ?";
+    static final String KEY_BY_ID = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE id = ?";
+    static final String LOCK_KEY = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE";
+    static final String OPEN_INTENT = "SELECT id, key_id, version_id, kind, owner, lease_until, cas, fingerprint,"
+            + " previous_valid_until, next_active_at FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'";
+    static final String VERSION_IN_STATE = "SELECT " + VERSION_COLUMNS
+            + " FROM key_version WHERE key_id = ? AND state = ? ORDER BY version DESC LIMIT 1";
+    static final String VERSION_BY_ID = "SELECT " + VERSION_COLUMNS + " FROM key_version WHERE id = ?";
+    static final String NEXT_VERSION = "SELECT COALESCE(MAX(version), 0) + 1 FROM key_version WHERE key_id = ?";
+    static final String INSERT_VERSION = "INSERT INTO key_version (key_id, version, state, fingerprint, trigger, actor,"
+            + " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    static final String INSERT_INTENT = "INSERT INTO vault_write_intent (key_id, version_id, kind, state, owner,"
+            + " lease_until, cas, fingerprint, previous_valid_until, next_active_at, created_at)"
+            + " VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+
+    static final String CLOSE_INTENT = "UPDATE vault_write_intent SET state = ?, outcome = ?, finished_at = ?"
+            + " WHERE id = ? AND state = 'PENDING' AND (owner = ? OR lease_until < ?)";
+    static final String RETIRE_IN_STATE =
+            "UPDATE key_version SET state = 'RETIRED', retired_at = ? WHERE key_id = ? AND state = ?";
+    static final String RETIRE_CURRENT = "UPDATE key_version SET"
+            + " state = CASE WHEN CAST(? AS timestamptz) IS NULL THEN 'RETIRED' ELSE 'PREVIOUS' END,"
+            + " valid_until = CAST(? AS timestamptz),"
+            + " retired_at = CASE WHEN CAST(? AS timestamptz) IS NULL THEN CAST(? AS timestamptz) END"
+            + " WHERE key_id = ? AND state = 'CURRENT'";
+    static final String BECOME_CURRENT = "UPDATE key_version SET state = 'CURRENT', vault_version ="
+            + " COALESCE(vault_version, ?), activated_at = ?, activate_at = NULL WHERE id = ?";
+    static final String RECORD_WRITE = "UPDATE managed_key SET last_vault_version = ?,"
+            + " last_rotated_at = COALESCE(?, last_rotated_at), next_rotation_at = COALESCE(?, next_rotation_at),"
+            + " destroy_below = CASE WHEN ? THEN ? ELSE destroy_below END, next_attempt_at = NULL,"
+            + " last_failure_at = NULL, last_failure_reason = NULL, failure_count = 0, metadata_synced = FALSE,"
+            + " updated_at = ? WHERE id = ?";
+    static final String INSERT_EVENT =
+            "INSERT INTO webhook_event (id, type, key_name, payload, created_at) VALUES (?, ?, ?, ?, ?)";
+
+    static final String DESTROY_BELOW =
+            "SELECT destroy_below FROM managed_key WHERE id = ? AND destroy_below > destroyed_below";
+    static final String MARK_DESTROYED =
+            "UPDATE managed_key SET destroyed_below = GREATEST(destroyed_below, ?) WHERE id = ?";
+    static final String MARK_SYNCED =
+            "UPDATE managed_key SET metadata_synced = TRUE WHERE id = ? AND last_vault_version = ?";
+
+    static final String UNFANNED = "SELECT id, type, key_name FROM webhook_event WHERE NOT fanned_out"
+            + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED";
+    static final String ENABLED_SUBSCRIPTIONS = "SELECT id, url, events::text AS events,"
+            + " key_patterns::text AS key_patterns, format, enabled, has_authorization, secret_generation,"
+            + " disabled_reason, created_at, updated_at FROM webhook_subscription WHERE enabled";
+    static final String MARK_FANNED = "UPDATE webhook_event SET fanned_out = TRUE WHERE id = ?";
+    static final String CLAIM_DELIVERIES = """
+            WITH due AS (
+                SELECT d.id FROM webhook_delivery d
+                JOIN webhook_subscription s ON s.id = d.subscription_id AND s.enabled
+                WHERE d.status IN ('PENDING', 'FAILED') AND d.next_attempt_at <= ?
+                ORDER BY d.next_attempt_at LIMIT ? FOR UPDATE OF d SKIP LOCKED),
+            claimed AS (
+                UPDATE webhook_delivery d SET attempts = d.attempts + 1, next_attempt_at = ?
+                FROM due WHERE d.id = due.id
+                RETURNING d.id, d.subscription_id, d.event_id, d.attempts)
+            SELECT c.id, c.subscription_id, c.event_id, c.attempts, e.type, e.payload
+            FROM claimed c JOIN webhook_event e ON e.id = c.event_id""";
+    static final String PENDING_DELIVERIES = "SELECT count(*) FROM webhook_delivery d JOIN webhook_subscription s"
+            + " ON s.id = d.subscription_id AND s.enabled WHERE d.status IN ('PENDING', 'FAILED')";
+    static final String NEXT_DUE_DELIVERY = "SELECT min(d.next_attempt_at) FROM webhook_delivery d"
+            + " JOIN webhook_subscription s ON s.id = d.subscription_id AND s.enabled"
+            + " WHERE d.status IN ('PENDING', 'FAILED')";
+}

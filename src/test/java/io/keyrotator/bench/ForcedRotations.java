@@ -1,0 +1,94 @@
+package io.keyrotator.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Forced rotations through the REST API at each concurrency, against the floor at the same
+ * concurrency on the same OpenBao and PostgreSQL. Each worker rotates a key of its own, so the
+ * figures measure the path of one rotation, not the per-key lock.
+ */
+final class ForcedRotations {
+
+    private final BenchStack stack;
+    private final Sizes sizes;
+    private final Rest rest;
+    private final Map<Integer, Load.Figures> keyrotator = new LinkedHashMap<>();
+    private final Map<Integer, Load.Figures> floor = new LinkedHashMap<>();
+
+    ForcedRotations(BenchStack stack, Sizes sizes) {
+        this.stack = stack;
+        this.sizes = sizes;
+        this.rest = new Rest(stack.http, stack.service.port());
+    }
+
+    void run(Report report) throws Exception {
+        for (int concurrency : sizes.concurrencies()) {
+            List<String> ours = register("kr-" + concurrency, concurrency);
+            List<String> floors = register("floor-" + concurrency, concurrency);
+            measure(concurrency, sizes.warmupPerWorker(), ours, floors);
+            Load.Figures[] measured = measure(concurrency, sizes.rotationsPerWorker(), ours, floors);
+            floor.put(concurrency, measured[0]);
+            keyrotator.put(concurrency, measured[1]);
+            addRows(report, concurrency, measured[1], measured[0]);
+        }
+        Map<String, Object> raw = new LinkedHashMap<>();
+        keyrotator.forEach((c, f) -> raw.put("keyrotator-" + c, Report.figures(f)));
+        floor.forEach((c, f) -> raw.put("floor-" + c, Report.figures(f)));
+        report.raw("forcedRotations", raw);
+    }
+
+    Load.Figures keyrotatorAt(int concurrency) {
+        return keyrotator.get(concurrency);
+    }
+
+    Load.Figures floorAt(int concurrency) {
+        return floor.get(concurrency);
+    }
+
+    private Load.Figures[] measure(int concurrency, int perWorker, List<String> ours, List<String> floors)
+            throws Exception {
+        Load.Figures bare = Floor.run(stack, stack.vault.address(), concurrency, perWorker, floors)
+                .requireNoErrors("floor at concurrency " + concurrency);
+        Load.Figures service = Load.run(concurrency, perWorker, w -> () -> rest.rotate(ours.get(w)))
+                .requireNoErrors("keyrotator at concurrency " + concurrency);
+        return new Load.Figures[] {bare, service};
+    }
+
+    List<String> register(String prefix, int count) throws Exception {
+        return register(rest, prefix, count);
+    }
+
+    static List<String> register(Rest rest, String prefix, int count) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            names.add(prefix + "-" + i);
+            rest.registerKey(prefix + "-" + i, "PT1H");
+        }
+        return names;
+    }
+
+    private static void addRows(Report report, int concurrency, Load.Figures ours, Load.Figures bare) {
+        String scenario = "forced rotations via REST, concurrency " + concurrency;
+        report.ratio(
+                scenario,
+                "rotations/s ÷ floor (%.0f ÷ %.0f)".formatted(ours.perSecond(), bare.perSecond()),
+                ours.perSecond() / bare.perSecond(),
+                ">=",
+                0.8);
+        report.ratio(
+                scenario,
+                "p50 ÷ floor's (%.1f ÷ %.1f ms)".formatted(ours.p50(), bare.p50()),
+                ours.p50() / bare.p50(),
+                "<=",
+                1.3);
+        report.ratio(
+                scenario,
+                "p99 ÷ floor's (%.1f ÷ %.1f ms)".formatted(ours.p99(), bare.p99()),
+                ours.p99() / bare.p99(),
+                "<=",
+                1.5);
+    }
+}

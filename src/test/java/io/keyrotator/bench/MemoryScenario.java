@@ -1,0 +1,68 @@
+package io.keyrotator.bench;
+
+import io.keyrotator.support.OpenBaoServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resident memory (VmRSS) of the service after the sweep against an empty Spring Boot web+JPA app,
+ * both on the same JVM with the same (default) flags, each read once it has been idle a few seconds.
+ * The empty app is built from {@code bench/empty-app}, whose only dependencies are the webmvc and
+ * data-jpa starters and the PostgreSQL driver, so its auto-configuration sees nothing else.
+ */
+final class MemoryScenario {
+
+    /** Where {@code scripts/benchmark.sh} builds the empty app. */
+    static final Path EMPTY_APP = Path.of("bench/empty-app/target/empty-web-jpa.jar");
+
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private final BenchStack stack;
+
+    MemoryScenario(BenchStack stack) {
+        this.stack = stack;
+    }
+
+    void run(Report report, String after) throws Exception {
+        Thread.sleep(SETTLE);
+        double ours = ProcessStats.rssMib(stack.service.pid());
+        if (!Files.exists(EMPTY_APP)) {
+            report.raw("memory", Map.of("keyrotatorRssMib", Report.round(ours)));
+            report.row(
+                    "steady-state memory after the " + after,
+                    "RSS",
+                    "%.0f MiB".formatted(ours),
+                    "≤ 1.3 × empty web+JPA app (not built: run scripts/benchmark.sh)",
+                    null);
+            return;
+        }
+        double empty = emptyAppRss();
+        report.raw("memory", Map.of("keyrotatorRssMib", Report.round(ours), "emptyWebJpaRssMib", Report.round(empty)));
+        report.ratio(
+                "steady-state memory after the " + after,
+                "RSS ÷ empty web+JPA app's (%.0f ÷ %.0f MiB)".formatted(ours, empty),
+                ours / empty,
+                "<=",
+                1.3);
+    }
+
+    private double emptyAppRss() throws Exception {
+        int port = OpenBaoServer.freePort();
+        List<String> arguments = List.of(
+                "-jar",
+                EMPTY_APP.toAbsolutePath().toString(),
+                "--server.port=" + port,
+                "--spring.datasource.url=" + stack.database.jdbcUrl(),
+                "--spring.datasource.username=" + stack.database.username(),
+                "--spring.datasource.password=" + stack.database.password());
+        try (JvmProcess app = JvmProcess.start(arguments, Path.of("target/processes/empty-web-jpa.log"))) {
+            app.secondsUntil(URI.create("http://127.0.0.1:" + port + "/"), 404);
+            Thread.sleep(SETTLE);
+            return ProcessStats.rssMib(app.pid());
+        }
+    }
+}
