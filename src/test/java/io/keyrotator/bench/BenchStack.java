@@ -30,7 +30,11 @@ final class BenchStack implements AutoCloseable {
 
     /** A service (another one for the slowed-Vault scenario) against this stack's database. */
     ServiceProcess start(String name, URI vaultAddress) {
-        return new ServiceProcess(name, properties(vaultAddress)).jvmOptions().start();
+        // default ergonomics, as a user runs it; -Dkeyrotator.bench.jvm-options adds e.g. a JFR recording
+        String options = System.getProperty("keyrotator.bench.jvm-options", "").trim();
+        return new ServiceProcess(name, properties(vaultAddress))
+                .jvmOptions(options.isEmpty() ? new String[0] : options.split(" "))
+                .start();
     }
 
     Map<String, String> properties(URI vaultAddress) {

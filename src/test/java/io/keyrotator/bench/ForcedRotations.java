@@ -17,6 +17,7 @@ final class ForcedRotations {
     private final Rest rest;
     private final Map<Integer, Load.Figures> keyrotator = new LinkedHashMap<>();
     private final Map<Integer, Load.Figures> floor = new LinkedHashMap<>();
+    private final Map<String, Object> cpu = new LinkedHashMap<>();
 
     ForcedRotations(BenchStack stack, Sizes sizes) {
         this.stack = stack;
@@ -25,6 +26,7 @@ final class ForcedRotations {
     }
 
     void run(Report report) throws Exception {
+        warmUp();
         for (int concurrency : sizes.concurrencies()) {
             List<String> ours = register("kr-" + concurrency, concurrency);
             List<String> floors = register("floor-" + concurrency, concurrency);
@@ -38,6 +40,17 @@ final class ForcedRotations {
         keyrotator.forEach((c, f) -> raw.put("keyrotator-" + c, Report.figures(f)));
         floor.forEach((c, f) -> raw.put("floor-" + c, Report.figures(f)));
         report.raw("forcedRotations", raw);
+        report.raw("cpuMillisPerRotation", cpu);
+    }
+
+    /** Both sides run their hot paths a few thousand times first, so C2 has compiled them. */
+    private void warmUp() throws Exception {
+        int workers = 4;
+        int perWorker = sizes.warmupPerWorker() * 5;
+        List<String> ours = register("warm-kr", workers);
+        List<String> floors = register("warm-floor", workers);
+        Load.run(workers, perWorker, w -> () -> rest.rotate(ours.get(w))).requireNoErrors("keyrotator warm-up");
+        Floor.run(stack, stack.vault.address(), workers, perWorker, floors).requireNoErrors("floor warm-up");
     }
 
     Load.Figures keyrotatorAt(int concurrency) {
@@ -50,10 +63,14 @@ final class ForcedRotations {
 
     private Load.Figures[] measure(int concurrency, int perWorker, List<String> ours, List<String> floors)
             throws Exception {
+        CpuPerOperation floorCpu = CpuPerOperation.start(stack);
         Load.Figures bare = Floor.run(stack, stack.vault.address(), concurrency, perWorker, floors)
                 .requireNoErrors("floor at concurrency " + concurrency);
+        cpu.put("floor-" + concurrency, floorCpu.stop(bare.operations()));
+        CpuPerOperation ourCpu = CpuPerOperation.start(stack);
         Load.Figures service = Load.run(concurrency, perWorker, w -> () -> rest.rotate(ours.get(w)))
                 .requireNoErrors("keyrotator at concurrency " + concurrency);
+        cpu.put("keyrotator-" + concurrency, ourCpu.stop(service.operations()));
         return new Load.Figures[] {bare, service};
     }
 
