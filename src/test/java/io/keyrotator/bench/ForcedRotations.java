@@ -63,10 +63,12 @@ final class ForcedRotations {
 
     private Load.Figures[] measure(int concurrency, int perWorker, List<String> ours, List<String> floors)
             throws Exception {
-        CpuPerOperation floorCpu = CpuPerOperation.start(stack);
-        Load.Figures bare = Floor.run(stack, stack.vault.address(), concurrency, perWorker, floors)
-                .requireNoErrors("floor at concurrency " + concurrency);
-        cpu.put("floor-" + concurrency, floorCpu.stop(bare.operations()));
+        Load.Figures bare;
+        try (Floor floor = Floor.open(stack, stack.vault.address(), concurrency)) {
+            CpuPerOperation floorCpu = CpuPerOperation.start(stack);
+            bare = floor.run(perWorker, floors).requireNoErrors("floor at concurrency " + concurrency);
+            cpu.put("floor-" + concurrency, floorCpu.stop(bare.operations()));
+        }
         CpuPerOperation ourCpu = CpuPerOperation.start(stack);
         Load.Figures service = Load.run(concurrency, perWorker, w -> () -> rest.rotate(ours.get(w)))
                 .requireNoErrors("keyrotator at concurrency " + concurrency);
