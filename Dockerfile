@@ -1,16 +1,20 @@
 # syntax=docker/dockerfile:1
 # Build with the Maven wrapper on a JDK, run on a JRE as a non-root user, in Spring Boot's layers
-# (dependencies change less often than the application, so they stay cached).
-FROM eclipse-temurin:21-jdk AS build
+# (dependencies change less often than the application, so they stay cached), with a JDK 25 AOT
+# cache that makes start-up about three times faster (README, "Performance").
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 RUN ./mvnw -B -q dependency:go-offline -DskipTests
 COPY src src
 RUN ./mvnw -B -q -DskipTests -Dmaven.gitcommitid.skip=true package \
- && java -Djarmode=tools -jar target/keyrotator-*.jar extract --layers --launcher --destination /layers
+ && cp target/keyrotator-*.jar /tmp/keyrotator.jar \
+ && java -Djarmode=tools -jar /tmp/keyrotator.jar extract --layers --destination /layers
 
-FROM eclipse-temurin:21-jre
+# The AOT cache needs the very JVM that recorded it, so it is recorded in this stage, on this JRE.
+# JDK 24+ has -XX:AOTCacheOutput; the code is still compiled for Java 21.
+FROM eclipse-temurin:25-jre
 RUN groupadd --system --gid 10001 keyrotator \
  && useradd --system --uid 10001 --gid keyrotator --no-create-home keyrotator
 WORKDIR /app
@@ -18,8 +22,14 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-USER 10001:10001
-EXPOSE 8080 8081
 # Size the heap from the container's memory limit; the root filesystem can be read-only (only /tmp is written).
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
-ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
+# Training run: build the application context and stop before anything starts. No database or
+# Vault exists at build time, so Flyway stays off and nothing connects; the classes loaded and
+# linked so far go into keyrotator.aot.
+RUN java -XX:AOTCacheOutput=keyrotator.aot -Dspring.context.exit=onRefresh -jar keyrotator.jar \
+      --spring.flyway.enabled=false --spring.cloud.vault.token=aot-training \
+ && chmod a+r keyrotator.aot
+USER 10001:10001
+EXPOSE 8080 8081
+ENTRYPOINT ["java", "-XX:AOTCache=keyrotator.aot", "-jar", "keyrotator.jar"]

@@ -25,7 +25,7 @@ class BenchmarkSmokeIntegrationTests {
                 .anyMatch(s -> s.startsWith("commit → webhook"))
                 .anyMatch(s -> s.startsWith("fan-out"))
                 .anyMatch(s -> s.startsWith("key generation"))
-                .anyMatch(s -> s.startsWith("start-up"))
+                .anyMatch(s -> s.startsWith("start-up to readiness"))
                 .anyMatch(s -> s.startsWith("steady-state memory"));
         assertThat(Files.readString(Harness.RESULTS)).contains("\"forcedRotations\"", "\"machineShare\"");
     }

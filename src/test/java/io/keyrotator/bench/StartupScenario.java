@@ -33,29 +33,57 @@ final class StartupScenario {
 
     void run(Report report) throws Exception {
         Path extracted = extract();
-        Path cache = DIR.resolve("keyrotator.aot").toAbsolutePath();
-        List<String> training = new ArrayList<>(List.of(
-                "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar", extracted.toString()));
-        training.addAll(arguments(OpenBaoServer.freePort(), OpenBaoServer.freePort()));
-        try (JvmProcess run = JvmProcess.start(training, DIR.resolve("training.log"))) {
-            run.awaitExit();
-        }
+        Path offline = train(extracted, "offline", offlineTraining());
+        Path online = train(extracted, "online", arguments(OpenBaoServer.freePort(), OpenBaoServer.freePort()));
         Map<String, Double> medians = new LinkedHashMap<>();
         medians.put(
                 "packagedJar",
                 median(List.of("-jar", ServiceProcess.jar().toAbsolutePath().toString())));
         medians.put("extractedJar", median(List.of("-jar", extracted.toString())));
-        medians.put("extractedJarWithAotCache", median(List.of("-XX:AOTCache=" + cache, "-jar", extracted.toString())));
+        medians.put("aotCacheTrainedOffline", median(List.of("-XX:AOTCache=" + offline, "-jar", extracted.toString())));
+        medians.put("aotCacheTrainedOnline", median(List.of("-XX:AOTCache=" + online, "-jar", extracted.toString())));
         report.raw("startup", Map.of("runs", sizes.startupRuns(), "medianSeconds", medians));
         double plain = medians.get("extractedJar");
-        double cached = medians.get("extractedJarWithAotCache");
         report.ratio(
-                "start-up to readiness",
-                "AOT cache ÷ plain (%.2f s ÷ %.2f s extracted; packaged jar %.2f s)"
-                        .formatted(cached, plain, medians.get("packagedJar")),
-                cached / plain,
+                "start-up to readiness, AOT cache as the Dockerfile records it",
+                "cache ÷ plain (%.2f s ÷ %.2f s extracted; packaged jar %.2f s)"
+                        .formatted(medians.get("aotCacheTrainedOffline"), plain, medians.get("packagedJar")),
+                medians.get("aotCacheTrainedOffline") / plain,
                 "<=",
                 0.6);
+        report.ratio(
+                "start-up to readiness, AOT cache recorded against the running stack",
+                "cache ÷ plain (%.2f s ÷ %.2f s)".formatted(medians.get("aotCacheTrainedOnline"), plain),
+                medians.get("aotCacheTrainedOnline") / plain,
+                "<=",
+                0.6);
+    }
+
+    /**
+     * A training run stops once the context has refreshed. "offline" is the Dockerfile's: no
+     * database or Vault at image build time, so Flyway is off and nothing connects; "online" runs
+     * against this stack, Flyway included.
+     */
+    private static Path train(Path extracted, String name, List<String> arguments) throws Exception {
+        Path cache = DIR.resolve("keyrotator-" + name + ".aot").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of(
+                "-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar", extracted.toString()));
+        command.addAll(arguments);
+        try (JvmProcess run = JvmProcess.start(command, DIR.resolve("training-" + name + ".log"))) {
+            if (run.awaitExit() != 0 || !Files.exists(cache)) {
+                throw new IllegalStateException("AOT training failed: see " + DIR.resolve("training-" + name + ".log"));
+            }
+        }
+        return cache;
+    }
+
+    /** The Dockerfile's training arguments: nothing to connect to. */
+    private static List<String> offlineTraining() {
+        return List.of(
+                "--spring.flyway.enabled=false",
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none",
+                "--spring.cloud.vault.uri=http://127.0.0.1:1",
+                "--spring.cloud.vault.token=aot-training");
     }
 
     private double median(List<String> launch) throws Exception {

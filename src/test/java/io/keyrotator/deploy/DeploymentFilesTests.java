@@ -67,11 +67,26 @@ class DeploymentFilesTests {
         String runtime = dockerfile.substring(dockerfile.lastIndexOf("FROM "));
 
         assertThat(runtime)
-                .startsWith("FROM eclipse-temurin:21-jre")
+                .startsWith("FROM eclipse-temurin:25-jre")
                 .contains("USER 10001:10001")
-                .contains("org.springframework.boot.loader.launch.JarLauncher");
+                .contains("\"-jar\", \"keyrotator.jar\"");
         assertThat(dockerfile).contains("./mvnw").contains("-Djarmode=tools").contains("--layers");
         assertThat(runtime.indexOf("USER")).isLessThan(runtime.indexOf("ENTRYPOINT"));
+    }
+
+    /** JDK 25's AOT cache, recorded on the runtime image's own JVM (it is refused by any other). */
+    @Test
+    void theImageStartsFromAnAotCacheRecordedOnItsOwnJre() throws Exception {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        String runtime = dockerfile.substring(dockerfile.lastIndexOf("FROM "));
+
+        assertThat(runtime)
+                .contains("-XX:AOTCacheOutput=keyrotator.aot")
+                .contains("-Dspring.context.exit=onRefresh")
+                .contains("ENTRYPOINT [\"java\", \"-XX:AOTCache=keyrotator.aot\"");
+        assertThat(runtime.indexOf("AOTCacheOutput"))
+                .isGreaterThan(runtime.indexOf("COPY --from=build /layers/application/"));
+        assertThat(runtime.indexOf("ENV JAVA_TOOL_OPTIONS")).isLessThan(runtime.indexOf("AOTCacheOutput"));
     }
 
     @Test
