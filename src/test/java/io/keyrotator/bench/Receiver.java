@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,7 @@ final class Receiver implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private volatile long firstNanos;
     private volatile long lastNanos;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     Receiver() {
         try {
@@ -31,6 +33,7 @@ final class Receiver implements AutoCloseable {
         }
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
+            awaitGate();
             Instant now = Instant.now();
             exchange.getRequestBody().readAllBytes();
             String id = exchange.getRequestHeaders().getFirst("webhook-id");
@@ -38,7 +41,7 @@ final class Receiver implements AutoCloseable {
                 firstArrival.putIfAbsent(id, now);
             }
             long nanos = System.nanoTime();
-            if (requests.getAndIncrement() == 0) {
+            if (requests.getAndIncrement() == 0 && firstNanos == 0) {
                 firstNanos = nanos;
             }
             lastNanos = nanos;
@@ -60,13 +63,35 @@ final class Receiver implements AutoCloseable {
         return Map.copyOf(firstArrival);
     }
 
-    /** Seconds from the first request to the last since {@link #reset()}. */
+    /** Seconds from the first request (or the release) to the last since {@link #reset()}. */
     double busySeconds() {
         return (lastNanos - firstNanos) / 1e9;
     }
 
+    /** Requests wait, unanswered, until {@link #release()}: the sender builds up a backlog. */
+    void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Answers the waiting requests; counting restarts here. */
+    void release() {
+        reset();
+        firstNanos = System.nanoTime();
+        requests.set(0);
+        gate.countDown();
+    }
+
+    private void awaitGate() {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void reset() {
         requests.set(0);
+        firstNanos = 0;
         firstArrival.clear();
     }
 
