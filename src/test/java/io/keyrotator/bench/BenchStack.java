@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,11 +31,18 @@ final class BenchStack implements AutoCloseable {
 
     /** A service (another one for the slowed-Vault scenario) against this stack's database. */
     ServiceProcess start(String name, URI vaultAddress) {
-        // default ergonomics, as a user runs it; -Dkeyrotator.bench.jvm-options adds e.g. a JFR recording
-        String options = System.getProperty("keyrotator.bench.jvm-options", "").trim();
         return new ServiceProcess(name, properties(vaultAddress))
-                .jvmOptions(options.isEmpty() ? new String[0] : options.split(" "))
+                .jvmOptions(jvmOptions().toArray(String[]::new))
                 .start();
+    }
+
+    /**
+     * Default ergonomics, as a user runs the jar; {@code -Dkeyrotator.bench.jvm-options} adds e.g.
+     * a JFR recording. The empty app of the memory scenario gets the same.
+     */
+    static List<String> jvmOptions() {
+        String options = System.getProperty("keyrotator.bench.jvm-options", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split(" "));
     }
 
     Map<String, String> properties(URI vaultAddress) {

@@ -52,13 +52,14 @@ final class MemoryScenario {
 
     private double emptyAppRss() throws Exception {
         int port = OpenBaoServer.freePort();
-        List<String> arguments = List.of(
+        List<String> arguments = new java.util.ArrayList<>(BenchStack.jvmOptions());
+        arguments.addAll(List.of(
                 "-jar",
                 EMPTY_APP.toAbsolutePath().toString(),
                 "--server.port=" + port,
                 "--spring.datasource.url=" + stack.database.jdbcUrl(),
                 "--spring.datasource.username=" + stack.database.username(),
-                "--spring.datasource.password=" + stack.database.password());
+                "--spring.datasource.password=" + stack.database.password()));
         try (JvmProcess app = JvmProcess.start(arguments, Path.of("target/processes/empty-web-jpa.log"))) {
             app.secondsUntil(URI.create("http://127.0.0.1:" + port + "/"), 404);
             Thread.sleep(SETTLE);
