@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build with the Maven wrapper on a JDK, run on a JRE as a non-root user, in Spring Boot's layers
 # (dependencies change less often than the application, so they stay cached), with a JDK 25 AOT
-# cache that makes start-up about three times faster (README, "Performance").
+# cache for a faster start (README, "Performance").
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY mvnw pom.xml ./

@@ -19,7 +19,8 @@ final class MemoryScenario {
     /** Where {@code scripts/benchmark.sh} builds the empty app. */
     static final Path EMPTY_APP = Path.of("bench/empty-app/target/empty-web-jpa.jar");
 
-    private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** Idle time before reading RSS: background work after the sweep (recovery, gauges, GC) has settled. */
+    private static final Duration SETTLE = Duration.ofSeconds(35);
 
     private final BenchStack stack;
 
@@ -29,9 +30,10 @@ final class MemoryScenario {
 
     void run(Report report, String after) throws Exception {
         Thread.sleep(SETTLE);
-        double ours = ProcessStats.rssMib(stack.service.pid());
+        Map<String, Object> ourMemory = JvmMemory.of(stack.service.pid());
+        double ours = ((Number) ourMemory.get("rssMib")).doubleValue();
         if (!Files.exists(EMPTY_APP)) {
-            report.raw("memory", Map.of("keyrotatorRssMib", Report.round(ours)));
+            report.raw("memory", Map.of("keyrotator", ourMemory));
             report.row(
                     "steady-state memory after the " + after,
                     "RSS",
@@ -40,8 +42,9 @@ final class MemoryScenario {
                     null);
             return;
         }
-        double empty = emptyAppRss();
-        report.raw("memory", Map.of("keyrotatorRssMib", Report.round(ours), "emptyWebJpaRssMib", Report.round(empty)));
+        Map<String, Object> emptyMemory = emptyApp();
+        double empty = ((Number) emptyMemory.get("rssMib")).doubleValue();
+        report.raw("memory", Map.of("keyrotator", ourMemory, "emptyWebJpa", emptyMemory));
         report.ratio(
                 "steady-state memory after the " + after,
                 "RSS ÷ empty web+JPA app's (%.0f ÷ %.0f MiB)".formatted(ours, empty),
@@ -50,7 +53,7 @@ final class MemoryScenario {
                 1.3);
     }
 
-    private double emptyAppRss() throws Exception {
+    private Map<String, Object> emptyApp() throws Exception {
         int port = OpenBaoServer.freePort();
         List<String> arguments = new java.util.ArrayList<>(BenchStack.jvmOptions());
         arguments.addAll(List.of(
@@ -63,7 +66,7 @@ final class MemoryScenario {
         try (JvmProcess app = JvmProcess.start(arguments, Path.of("target/processes/empty-web-jpa.log"))) {
             app.secondsUntil(URI.create("http://127.0.0.1:" + port + "/"), 404);
             Thread.sleep(SETTLE);
-            return ProcessStats.rssMib(app.pid());
+            return JvmMemory.of(app.pid());
         }
     }
 }
