@@ -8,8 +8,8 @@
 #   ONLY=slow,webhooks scripts/benchmark.sh  forced rotations plus these (micro, slow, webhooks, scheduler, startup)
 #   JVM_OPTIONS='-XX:StartFlightRecording=filename=/tmp/kr.jfr' scripts/benchmark.sh   profile the service
 #
-# Figures only mean something on a quiet machine: it waits (up to 15 minutes) for other Maven
-# builds and test JVMs to finish and records the load average in the JSON.
+# Figures only mean something on a quiet machine: it waits (up to WAIT_SECONDS, 900 by default)
+# for other Maven builds and test JVMs to finish and records the load average in the JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +19,7 @@ export KEYROTATOR_BAO="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_
 # the memory baseline: an empty Spring Boot web+JPA app, built on its own class path
 ./mvnw -B -q -f bench/empty-app/pom.xml package
 
-for _ in $(seq 1 90); do
+for _ in $(seq 1 $(( ${WAIT_SECONDS:-900} / 10 ))); do
   others=$(pgrep -f 'surefire|failsafe|plexus-classworlds' | grep -v "^$$\$" || true)
   [ -z "$others" ] && break
   echo "[benchmark] waiting for other Maven/test JVMs to finish: $(echo $others | tr '\n' ' ')" >&2

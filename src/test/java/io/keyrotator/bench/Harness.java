@@ -37,39 +37,47 @@ final class Harness {
         run.put("loadAverageAtStart", ProcessStats.loadAverage());
         report.raw("run", run);
         try (BenchStack stack = new BenchStack()) {
-            String port = ":" + stack.vault.address().getPort();
-            List<MachineShare> shares = List.of(
-                    MachineShare.watch("openbao", () -> ProcessStats.withArgument("bao", port)),
-                    MachineShare.watch("postgresql", () -> ProcessStats.postgresFor(stack.database.name())),
-                    MachineShare.watch("keyrotator", () -> List.of(stack.service.pid())));
-            if (selected.test("micro")) {
-                new MicroBenchmarks(sizes).run(report);
-            }
-            ForcedRotations forced = new ForcedRotations(stack, sizes);
-            forced.run(report);
-            if (selected.test("slow")) {
-                new SlowVault(stack, sizes).run(report, forced);
-            }
-            if (selected.test("webhooks")) {
-                new WebhookScenarios(stack, sizes).run(report);
-            }
-            if (selected.test("scheduler")) {
-                SchedulerScenarios scheduler = new SchedulerScenarios(stack, sizes);
-                scheduler.idleTick(sizes.tickKeys().get(0));
-                scheduler.sweep(report, forced);
-                new MemoryScenario(stack).run(report, "sweep");
-                scheduler.idleTick(sizes.tickKeys().get(1));
-                scheduler.reportTicks(report);
-            }
-            report.raw("machineShare", shares.stream().map(MachineShare::stop).toList());
-            stack.service.stop();
-            if (sizes.startupRuns() > 0 && selected.test("startup")) {
-                new StartupScenario(stack, sizes).run(report);
-            }
+            runScenarios(sizes, selected, report, stack);
+        } finally {
+            // whatever was measured before a failure is still worth reading
+            run.put("finishedAt", Instant.now().toString());
+            run.put("loadAverageAtEnd", ProcessStats.loadAverage());
+            report.write(RESULTS);
         }
-        run.put("finishedAt", Instant.now().toString());
-        run.put("loadAverageAtEnd", ProcessStats.loadAverage());
-        report.write(RESULTS);
         return report;
+    }
+
+    private static void runScenarios(
+            Sizes sizes, java.util.function.Predicate<String> selected, Report report, BenchStack stack)
+            throws Exception {
+        String port = ":" + stack.vault.address().getPort();
+        List<MachineShare> shares = List.of(
+                MachineShare.watch("openbao", () -> ProcessStats.withArgument("bao", port)),
+                MachineShare.watch("postgresql", () -> ProcessStats.postgresFor(stack.database.name())),
+                MachineShare.watch("keyrotator", () -> List.of(stack.service.pid())));
+        if (selected.test("micro")) {
+            new MicroBenchmarks(sizes).run(report);
+        }
+        ForcedRotations forced = new ForcedRotations(stack, sizes);
+        forced.run(report);
+        if (selected.test("slow")) {
+            new SlowVault(stack, sizes).run(report, forced);
+        }
+        if (selected.test("webhooks")) {
+            new WebhookScenarios(stack, sizes).run(report);
+        }
+        if (selected.test("scheduler")) {
+            SchedulerScenarios scheduler = new SchedulerScenarios(stack, sizes);
+            scheduler.idleTick(sizes.tickKeys().get(0));
+            scheduler.sweep(report, forced);
+            new MemoryScenario(stack).run(report, "sweep");
+            scheduler.idleTick(sizes.tickKeys().get(1));
+            scheduler.reportTicks(report);
+        }
+        report.raw("machineShare", shares.stream().map(MachineShare::stop).toList());
+        stack.service.stop();
+        if (sizes.startupRuns() > 0 && selected.test("startup")) {
+            new StartupScenario(stack, sizes).run(report);
+        }
     }
 }
