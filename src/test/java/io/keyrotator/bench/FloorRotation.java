@@ -8,11 +8,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -63,7 +61,7 @@ final class FloorRotation implements Load.Operation {
         long written = vault.write(key.mount(), key.path(), payload(latest, fresh, validUntil, now), key.cas());
         confirm(key, began[0], began[1], written, validUntil);
         wakeDispatcher.run();
-        sync(key, written);
+        new FloorSync(db, vault).sync(key.id(), key.mount(), key.path(), written);
         db.query(VERSION_BY_ID, began[0]);
     }
 
@@ -143,39 +141,6 @@ final class FloorRotation implements Load.Operation {
                                 current.get("fingerprint"),
                                 written);
         db.update(INSERT_EVENT, UUID.randomUUID(), type, name, payload, at(now));
-    }
-
-    /** After tx 2: destroy what is no longer valid, then custom_metadata, each recorded when done. */
-    private void sync(Key key, long written) throws Exception {
-        db.query(KEY_BY_ID, key.id());
-        long below = db.single(DESTROY_BELOW, key.id());
-        if (below > 0) {
-            List<Long> readable = new ArrayList<>();
-            vault.metadata(key.mount(), key.path())
-                    .path("versions")
-                    .properties()
-                    .forEach(e -> {
-                        long version = Long.parseLong(e.getKey());
-                        if (version < below && !e.getValue().path("destroyed").asBoolean()) {
-                            readable.add(version);
-                        }
-                    });
-            if (!readable.isEmpty()) {
-                vault.destroy(key.mount(), key.path(), readable);
-            }
-            db.update(MARK_DESTROYED, below, key.id());
-        }
-        Map<String, String> custom = new LinkedHashMap<>();
-        custom.put("managed-by", "keyrotator");
-        Map<String, Object> current =
-                db.query(VERSION_IN_STATE, key.id(), "CURRENT").get(0);
-        custom.put("key-version", current.get("version").toString());
-        custom.put("fingerprint", (String) current.get("fingerprint"));
-        custom.put("trigger", "manual");
-        db.query(VERSION_IN_STATE, key.id(), "PREVIOUS");
-        JsonNode metadata = vault.metadata(key.mount(), key.path());
-        vault.writeMetadata(key.mount(), key.path(), metadata, custom);
-        db.update(MARK_SYNCED, key.id(), written);
     }
 
     private static Map<String, Object> payload(JsonNode latest, String fresh, Instant validUntil, Instant now) {
