@@ -27,6 +27,12 @@ for _ in $(seq 1 $(( ${WAIT_SECONDS:-900} / 10 ))); do
 done
 echo "[benchmark] load average: $(cat /proc/loadavg)" >&2
 
-./mvnw -B verify -Dsurefire.skip=true -Dit.test=KeyrotatorBenchmark \
+mkdir -p target/bench
+if ! ./mvnw -B verify -Dsurefire.skip=true -Dit.test=KeyrotatorBenchmark \
   -Dkeyrotator.bench.size="${SIZE:-full}" -Dkeyrotator.bench.only="${ONLY:-all}" \
-  -Dkeyrotator.bench.jvm-options="${JVM_OPTIONS:-}" 2>&1 | sed -n '/^== keyrotator benchmark/,/^figures in/p'
+  -Dkeyrotator.bench.jvm-options="${JVM_OPTIONS:-}" > target/bench/benchmark.log 2>&1; then
+  tail -n 40 target/bench/benchmark.log >&2
+  echo "[benchmark] failed; the whole output is in target/bench/benchmark.log" >&2
+  exit 1
+fi
+sed -n '/^== keyrotator benchmark/,/^figures in/p' target/bench/benchmark.log
