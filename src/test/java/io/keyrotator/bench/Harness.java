@@ -70,7 +70,7 @@ final class Harness {
             SchedulerScenarios scheduler = new SchedulerScenarios(stack, sizes);
             scheduler.idleTick(sizes.tickKeys().get(0));
             scheduler.sweep(report, forced);
-            new MemoryScenario(stack).run(report, "sweep");
+            new MemoryScenario(stack, sizes.thorough()).run(report, "sweep");
             scheduler.idleTick(sizes.tickKeys().get(1));
             scheduler.reportTicks(report);
         }

@@ -20,16 +20,18 @@ final class MemoryScenario {
     static final Path EMPTY_APP = Path.of("bench/empty-app/target/empty-web-jpa.jar");
 
     /** Idle time before reading RSS: background work after the sweep (recovery, gauges, GC) has settled. */
-    private static final Duration SETTLE = Duration.ofSeconds(35);
+    private final Duration settle;
 
     private final BenchStack stack;
 
-    MemoryScenario(BenchStack stack) {
+    /** {@code thorough}: wait 35 s for the process to settle; otherwise (the smoke run) 1 s. */
+    MemoryScenario(BenchStack stack, boolean thorough) {
         this.stack = stack;
+        this.settle = Duration.ofSeconds(thorough ? 35 : 1);
     }
 
     void run(Report report, String after) throws Exception {
-        Thread.sleep(SETTLE);
+        Thread.sleep(settle);
         Map<String, Object> ourMemory = JvmMemory.of(stack.service.pid());
         double ours = ((Number) ourMemory.get("rssMib")).doubleValue();
         if (!Files.exists(EMPTY_APP)) {
@@ -65,7 +67,7 @@ final class MemoryScenario {
                 "--spring.datasource.password=" + stack.database.password()));
         try (JvmProcess app = JvmProcess.start(arguments, Path.of("target/processes/empty-web-jpa.log"))) {
             app.secondsUntil(URI.create("http://127.0.0.1:" + port + "/"), 404);
-            Thread.sleep(SETTLE);
+            Thread.sleep(settle);
             return JvmMemory.of(app.pid());
         }
     }
