@@ -1,10 +1,8 @@
 package io.keyrotator.bench;
 
+import io.keyrotator.support.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +16,6 @@ import java.util.concurrent.TimeUnit;
  * runs only the packaged jar as it is, so it cannot start these.
  */
 final class JvmProcess implements AutoCloseable {
-
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Process process;
     private final long startedNanos = System.nanoTime();
@@ -52,7 +47,7 @@ final class JvmProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("process exited with " + process.exitValue() + " while starting");
             }
-            if (answers(url) == status) {
+            if (ServiceProcess.status(url) == status) {
                 return (System.nanoTime() - startedNanos) / 1e9;
             }
             Thread.sleep(20);
@@ -78,22 +73,6 @@ final class JvmProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int answers(URI url) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(url)
-                                    .timeout(Duration.ofSeconds(1))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,11 +39,15 @@ class ReceiverOutageReliabilityIntegrationTests {
                             .isEqualTo(201);
                 }
             }
-            Thread.sleep(8_000); // past the first three retries (1 s, 2 s, 4 s)
-            long retried = stack.db
-                    .sql("SELECT count(*) FROM webhook_delivery WHERE attempts >= 3")
-                    .query(Long.class)
-                    .single();
+            // past the first three retries (1 s, 2 s, 4 s) of the deliveries made while both were down
+            long retried = Awaitility.await("three attempts at the receivers that are down")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> stack.db
+                                    .sql("SELECT count(*) FROM webhook_delivery WHERE attempts >= 3")
+                                    .query(Long.class)
+                                    .single(),
+                            count -> count > 0);
             assertThat(api.delete("/api/v1/webhooks/" + doomedId).status()).isEqualTo(204);
             stack.receiver.up();
             deletedReceiver.up();

@@ -200,7 +200,8 @@ public final class ServiceProcess implements AutoCloseable {
         };
     }
 
-    private static int status(URI uri) {
+    /** The status a GET of {@code uri} answers within 2 s, -1 when nothing answers. */
+    public static int status(URI uri) {
         try {
             return HTTP.send(
                             HttpRequest.newBuilder(uri)
