@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Scenario 1: SIGKILL at random moments while the scheduler rotates; nothing half-done, nothing lost. */
@@ -31,11 +32,15 @@ class CrashReliabilityIntegrationTests {
             stack.staggerSchedules(Duration.ofSeconds(5));
             long started = System.nanoTime();
             for (int kill = 0; kill < scale.kills(); kill++) {
-                Thread.sleep(ThreadLocalRandom.current().nextLong(500, 4_000));
+                // kill a service that is rotating, not one still warming up: how much a cold JVM gets
+                // done in a random sleep depends on the machine's load, the scenario must not
+                awaitRotationsAbove(stack, rotations(stack), Duration.ofSeconds(60));
+                Thread.sleep(ThreadLocalRandom.current().nextLong(0, 2_000));
                 service.kill();
                 service.start();
             }
-            Thread.sleep(2_000);
+            // enough rotations, on average one per key, for the invariants to have something to check
+            awaitRotationsAbove(stack, keys.size() - 1, Duration.ofSeconds(120));
             List<String> unsettled = new ArrayList<>();
             try {
                 Settle.pauseAndDrain(stack.db, api, keys, Duration.ofSeconds(90));
@@ -49,10 +54,7 @@ class CrashReliabilityIntegrationTests {
                     .events(Set.of("key.rotated", "key.previous_expired"))
                     .noKeyIn(List.of(service.log()));
 
-            long rotations = stack.db
-                    .sql("SELECT count(*) FROM key_version WHERE version > 1 AND activated_at IS NOT NULL")
-                    .query(Long.class)
-                    .single();
+            long rotations = rotations(stack);
             long recovered = stack.db
                     .sql("SELECT count(*) FROM vault_write_intent WHERE finished_at >= lease_until")
                     .query(Long.class)
@@ -80,5 +82,19 @@ class CrashReliabilityIntegrationTests {
             assertThat(unsettled).isEmpty();
             assertThat(rotations).isGreaterThanOrEqualTo(keys.size());
         }
+    }
+
+    private static long rotations(Stack stack) {
+        return stack.db
+                .sql("SELECT count(*) FROM key_version WHERE version > 1 AND activated_at IS NOT NULL")
+                .query(Long.class)
+                .single();
+    }
+
+    private static void awaitRotationsAbove(Stack stack, long count, Duration atMost) {
+        Awaitility.await("more than " + count + " rotations")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> rotations(stack) > count);
     }
 }
