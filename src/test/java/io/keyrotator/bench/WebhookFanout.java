@@ -45,22 +45,28 @@ final class WebhookFanout {
         List<String> subscribed = subscriptions.subscribe(receiver, keys, sizes.fanoutSubscribers());
         receiver.hold();
         Load.run(keys.size(), perKey, w -> () -> rest.rotate(keys.get(w))).requireNoErrors("fan-out rotations");
+        CpuPerOperation cpu = CpuPerOperation.start(stack);
         receiver.release();
         Subscriptions.awaitRequests(receiver, deliveries);
         double rate = receiver.requests() / receiver.busySeconds();
+        Map<String, Double> cpuPerDelivery = cpu.stop(deliveries);
         subscriptions.unsubscribe(subscribed);
         receiver.reset();
+        CpuPerOperation bareCpu = CpuPerOperation.start(stack);
         Load.Figures bare = Load.run(
                         DISPATCHER_CONCURRENCY,
                         Math.max(1, deliveries / DISPATCHER_CONCURRENCY),
                         w -> signedPost(receiver))
                 .requireNoErrors("bare signed POSTs");
+        Map<String, Double> cpuPerBarePost = bareCpu.stop(bare.operations());
         report.raw(
                 "webhookFanout",
                 Map.of(
                         "deliveries", deliveries,
                         "deliveriesPerSecond", Report.round(rate),
-                        "bareSignedPosts", Report.figures(bare)));
+                        "bareSignedPosts", Report.figures(bare),
+                        "cpuMillisPerDelivery", cpuPerDelivery,
+                        "cpuMillisPerBarePost", cpuPerBarePost));
         report.ratio(
                 "fan-out: one rotation to %d subscribers, %d rotations"
                         .formatted(sizes.fanoutSubscribers(), sizes.fanoutRotations()),
