@@ -7,22 +7,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * One attempt of one delivery: re-check the receiver's address, sign, POST, and record the
- * outcome. 2xx delivers; 410 Gone kills the delivery and disables the subscription; anything else
+ * One attempt of one delivery: re-check the receiver's address, sign, POST, and decide what to
+ * record. 2xx delivers; 410 Gone kills the delivery and disables the subscription; anything else
  * is retried after the next delay of the schedule (with jitter, or later when the receiver sent
  * Retry-After) until the schedule runs out and the delivery is DEAD.
  */
 @Component
 class DeliveryAttempt {
 
-    private final SubscriptionRecords subscriptions;
     private final WebhookSecrets secrets;
-    private final DispatchSteps steps;
     private final SsrfGuard guard;
     private final HttpSender sender;
     private final WebhookMetrics metrics;
@@ -30,17 +28,13 @@ class DeliveryAttempt {
     private final Clock clock;
 
     DeliveryAttempt(
-            SubscriptionRecords subscriptions,
             WebhookSecrets secrets,
-            DispatchSteps steps,
             SsrfGuard guard,
             HttpSender sender,
             WebhookMetrics metrics,
             WebhookProperties properties,
             Clock clock) {
-        this.subscriptions = subscriptions;
         this.secrets = secrets;
-        this.steps = steps;
         this.guard = guard;
         this.sender = sender;
         this.metrics = metrics;
@@ -48,39 +42,32 @@ class DeliveryAttempt {
         this.clock = clock;
     }
 
-    void deliver(DeliveryRecords.Claimed delivery) {
+    /**
+     * Sends one claimed delivery and says what to record; nothing is written here, the dispatcher
+     * records a batch's results in one transaction. Null when the subscription is gone.
+     */
+    @Nullable
+    DeliveryResult deliver(DeliveryRecords.Claimed delivery, @Nullable Subscription subscription) {
+        if (subscription == null) {
+            return null;
+        }
         long started = System.nanoTime();
-        Optional<Subscription> subscription = subscriptions.find(delivery.subscriptionId());
-        if (subscription.isEmpty()) {
-            return;
-        }
-        HttpSender.Outcome outcome = guard.refusal(subscription.get().url()).isPresent()
+        HttpSender.Outcome outcome = guard.refusal(subscription.url()).isPresent()
                 ? new HttpSender.Outcome(0, null, "address-refused")
-                : send(subscription.get(), delivery);
+                : send(subscription, delivery);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        DeliveryResult result;
         if (outcome.delivered()) {
-            steps.delivered(delivery.id(), delivery.attempts(), outcome.status());
-            metrics.attempt(took, "delivered");
+            result = DeliveryResult.delivered(delivery, outcome.status(), clock.instant());
         } else if (outcome.status() == 410) {
-            steps.dead(
-                    delivery.id(),
-                    delivery.attempts(),
-                    410,
-                    "gone",
-                    subscription.get().id());
-            metrics.attempt(took, "dead");
+            result = DeliveryResult.dead(delivery, 410, "gone", subscription.id());
         } else if (delivery.attempts() > properties.retryDelays().size()) {
-            steps.dead(delivery.id(), delivery.attempts(), status(outcome), outcome.error(), null);
-            metrics.attempt(took, "dead");
+            result = DeliveryResult.dead(delivery, status(outcome), outcome.error(), null);
         } else {
-            steps.failed(
-                    delivery.id(),
-                    delivery.attempts(),
-                    status(outcome),
-                    outcome.error(),
-                    nextAttempt(delivery, outcome));
-            metrics.attempt(took, "retried");
+            result = DeliveryResult.failed(delivery, status(outcome), outcome.error(), nextAttempt(delivery, outcome));
         }
+        metrics.attempt(took, result.metricOutcome());
+        return result;
     }
 
     private HttpSender.Outcome send(Subscription subscription, DeliveryRecords.Claimed delivery) {

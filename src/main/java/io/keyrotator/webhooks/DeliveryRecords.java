@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -13,9 +14,12 @@ import org.springframework.stereotype.Repository;
 class DeliveryRecords {
 
     private final JdbcClient jdbc;
+    /** For JDBC batches, which {@link JdbcClient} does not offer. */
+    private final JdbcTemplate template;
 
-    DeliveryRecords(JdbcClient jdbc) {
+    DeliveryRecords(JdbcClient jdbc, JdbcTemplate template) {
         this.jdbc = jdbc;
+        this.template = template;
     }
 
     record Event(UUID id, String type, @Nullable String keyName) {}
@@ -31,17 +35,29 @@ class DeliveryRecords {
                 .list();
     }
 
-    void insertDelivery(UUID id, UUID subscriptionId, UUID eventId, Instant now) {
-        jdbc.sql("INSERT INTO webhook_delivery (id, subscription_id, event_id, status, next_attempt_at, created_at)"
-                        + " VALUES (?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING")
-                .params(id, subscriptionId, eventId, at(now), at(now))
-                .update();
+    record NewDelivery(UUID id, UUID subscriptionId, UUID eventId) {}
+
+    void insertDeliveries(List<NewDelivery> deliveries, Instant now) {
+        template.batchUpdate(
+                "INSERT INTO webhook_delivery (id, subscription_id, event_id, status, next_attempt_at, created_at)"
+                        + " VALUES (?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING",
+                deliveries,
+                deliveries.size(),
+                (ps, d) -> {
+                    ps.setObject(1, d.id());
+                    ps.setObject(2, d.subscriptionId());
+                    ps.setObject(3, d.eventId());
+                    ps.setObject(4, at(now));
+                    ps.setObject(5, at(now));
+                });
     }
 
-    void markFanned(UUID eventId) {
-        jdbc.sql("UPDATE webhook_event SET fanned_out = TRUE WHERE id = ?")
-                .param(eventId)
-                .update();
+    void markFanned(List<UUID> eventIds) {
+        template.batchUpdate(
+                "UPDATE webhook_event SET fanned_out = TRUE WHERE id = ?",
+                eventIds,
+                eventIds.size(),
+                (ps, id) -> ps.setObject(1, id));
     }
 
     /**
@@ -72,25 +88,25 @@ class DeliveryRecords {
                 .list();
     }
 
-    void delivered(UUID id, int attempt, int status, Instant now) {
-        jdbc.sql("UPDATE webhook_delivery SET status = 'DELIVERED', last_status_code = ?, last_error = NULL,"
-                        + " delivered_at = ?, next_attempt_at = NULL WHERE id = ? AND attempts = ?")
-                .params(status, at(now), id, attempt)
-                .update();
-    }
-
-    void failed(UUID id, int attempt, @Nullable Integer status, String error, Instant nextAttempt) {
-        jdbc.sql("UPDATE webhook_delivery SET status = 'FAILED', last_status_code = ?, last_error = ?,"
-                        + " next_attempt_at = ? WHERE id = ? AND attempts = ?")
-                .params(status, error, at(nextAttempt), id, attempt)
-                .update();
-    }
-
-    void dead(UUID id, int attempt, @Nullable Integer status, String error) {
-        jdbc.sql("UPDATE webhook_delivery SET status = 'DEAD', last_status_code = ?, last_error = ?,"
-                        + " next_attempt_at = NULL WHERE id = ? AND attempts = ?")
-                .params(status, error, id, attempt)
-                .update();
+    /**
+     * Records a batch of attempts in one round trip. A row whose attempt count moved on (claimed
+     * again after its lease ran out) is left alone.
+     */
+    void record(List<DeliveryResult> results) {
+        template.batchUpdate(
+                "UPDATE webhook_delivery SET status = ?, last_status_code = ?, last_error = ?,"
+                        + " delivered_at = COALESCE(?, delivered_at), next_attempt_at = ? WHERE id = ? AND attempts = ?",
+                results,
+                results.size(),
+                (ps, r) -> {
+                    ps.setString(1, r.status());
+                    ps.setObject(2, r.statusCode(), java.sql.Types.INTEGER);
+                    ps.setString(3, r.error());
+                    ps.setObject(4, at(r.deliveredAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setObject(5, at(r.nextAttemptAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+                    ps.setObject(6, r.deliveryId());
+                    ps.setInt(7, r.attempt());
+                });
     }
 
     /** A new attempt of a DEAD or DELIVERED delivery, with the same webhook-id (the event id). */

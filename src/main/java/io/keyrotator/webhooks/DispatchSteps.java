@@ -2,9 +2,11 @@ package io.keyrotator.webhooks;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,13 +32,14 @@ class DispatchSteps {
             return 0;
         }
         List<Subscription> enabled = subscriptions.enabled();
-        Instant now = clock.instant();
+        List<DeliveryRecords.NewDelivery> fanned = new ArrayList<>();
         for (DeliveryRecords.Event event : events) {
             enabled.stream()
                     .filter(s -> s.wants(event.type(), event.keyName()))
-                    .forEach(s -> deliveries.insertDelivery(UUID.randomUUID(), s.id(), event.id(), now));
-            deliveries.markFanned(event.id());
+                    .forEach(s -> fanned.add(new DeliveryRecords.NewDelivery(UUID.randomUUID(), s.id(), event.id())));
         }
+        deliveries.insertDeliveries(fanned, clock.instant());
+        deliveries.markFanned(events.stream().map(DeliveryRecords.Event::id).toList());
         return events.size();
     }
 
@@ -46,24 +49,25 @@ class DispatchSteps {
         return deliveries.claim(now, now.plus(lease), limit);
     }
 
-    @Transactional
-    public void delivered(UUID deliveryId, int attempt, int status) {
-        deliveries.delivered(deliveryId, attempt, status, clock.instant());
+    /** The subscriptions of a claimed batch, read once for the batch. */
+    @Transactional(readOnly = true)
+    public Map<UUID, Subscription> subscriptionsOf(List<DeliveryRecords.Claimed> claimed) {
+        return subscriptions.byIds(
+                claimed.stream().map(DeliveryRecords.Claimed::subscriptionId).collect(Collectors.toSet()));
     }
 
+    /**
+     * Records a batch's results in one transaction; a 410 Gone also disables its subscription.
+     * Should this fail, the claims' leases run out and the batch is sent again (at least once).
+     */
     @Transactional
-    public void failed(UUID deliveryId, int attempt, @Nullable Integer status, String error, Instant nextAttempt) {
-        deliveries.failed(deliveryId, attempt, status, error, nextAttempt);
-    }
-
-    /** The last attempt failed, or the receiver said 410 Gone (which also disables the subscription). */
-    @Transactional
-    public void dead(
-            UUID deliveryId, int attempt, @Nullable Integer status, String error, @Nullable UUID disableSubscription) {
-        deliveries.dead(deliveryId, attempt, status, error);
-        if (disableSubscription != null) {
-            subscriptions.disable(disableSubscription, "gone", clock.instant());
-        }
+    public void record(List<DeliveryResult> results) {
+        deliveries.record(results);
+        results.stream()
+                .map(DeliveryResult::disableSubscription)
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .forEach(id -> subscriptions.disable(id, "gone", clock.instant()));
     }
 
     @Transactional(readOnly = true)

@@ -12,15 +12,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Delivers the outbox. Woken right after a commit that wrote an event, otherwise it polls. Each
- * pass fans new events out into deliveries, then claims due deliveries in batches (SKIP LOCKED plus
- * a lease, so replicas never send the same attempt at once) and sends them with bounded
- * concurrency through {@link DeliveryAttempt}.
+ * pass fans new events out into deliveries, then claims due deliveries (SKIP LOCKED plus a lease,
+ * so replicas never send the same attempt at once), sends them with bounded concurrency through
+ * {@link InFlight}, and records their results a batch per transaction. A crash between a send and
+ * its record sends it again once the lease runs out: delivery is at least once, by webhook-id.
  */
 @Component
 class Dispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final int BATCH = 100;
+    private static final java.time.Duration RECORD_EVERY = java.time.Duration.ofMillis(500);
 
     private final DispatchSteps steps;
     private final DeliveryAttempt attempt;
@@ -79,27 +81,41 @@ class Dispatcher implements SmartLifecycle {
         return running;
     }
 
-    /** One pass over everything due now; returns how many attempts were made. */
-    int runOnce() {
+    /**
+     * One pass over everything due now; returns how many attempts were made. Claims again whenever
+     * half of what is in flight has finished, and records finished attempts in one transaction at
+     * least every {@link #RECORD_EVERY}.
+     */
+    int runOnce() throws InterruptedException {
         steps.fanOut(BATCH);
+        InFlight inFlight = new InFlight(senders, attempt, properties.concurrency());
         int attempts = 0;
-        while (!stopped) {
-            List<DeliveryRecords.Claimed> claimed =
-                    steps.claim(BATCH, properties.timeout().plusSeconds(30));
-            if (claimed.isEmpty()) {
+        boolean due = true;
+        while (true) {
+            due &= !stopped;
+            if (due && inFlight.outstanding() <= BATCH / 2) {
+                List<DeliveryRecords.Claimed> claimed = steps.claim(BATCH - inFlight.outstanding(), lease());
+                due = !claimed.isEmpty();
+                if (due) {
+                    inFlight.submit(claimed, steps.subscriptionsOf(claimed));
+                    attempts += claimed.size();
+                }
+            }
+            if (!due && inFlight.outstanding() == 0) {
                 break;
             }
-            sendAll(claimed);
-            attempts += claimed.size();
+            inFlight.await(due ? BATCH / 2 : 0, RECORD_EVERY);
+            record(inFlight.takeResults());
         }
         metrics.pending(steps.pending());
         long poll = properties.pollInterval().toMillis();
         waitMillis = steps.nextDue()
-                .map(due -> Math.max(
+                .map(next -> Math.max(
                         0,
                         Math.min(
                                 poll,
-                                java.time.Duration.between(clock.instant(), due).toMillis())))
+                                java.time.Duration.between(clock.instant(), next)
+                                        .toMillis())))
                 .orElse(poll);
         return attempts;
     }
@@ -122,27 +138,18 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
-    private void sendAll(List<DeliveryRecords.Claimed> claimed) {
-        Semaphore permits = new Semaphore(properties.concurrency());
-        var futures = claimed.stream()
-                .map(delivery -> senders.submit(() -> {
-                    permits.acquireUninterruptibly();
-                    try {
-                        attempt.deliver(delivery);
-                    } finally {
-                        permits.release();
-                    }
-                }))
-                .toList();
-        for (var future : futures) {
-            try {
-                future.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                log.warn("Webhook delivery failed unexpectedly", e.getCause());
-            }
+    /**
+     * Long enough for a claim queued behind a whole batch of attempts that all time out, plus the
+     * recording: a claim must not run out while its delivery is still in flight.
+     */
+    private java.time.Duration lease() {
+        int rounds = (BATCH + properties.concurrency() - 1) / properties.concurrency();
+        return properties.timeout().multipliedBy(rounds).plusSeconds(30);
+    }
+
+    private void record(List<DeliveryResult> results) {
+        if (!results.isEmpty()) {
+            steps.record(results);
         }
     }
 }

@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
@@ -85,6 +88,18 @@ class SubscriptionRecords {
                 .param(id)
                 .query(this::map)
                 .optional();
+    }
+
+    Map<UUID, Subscription> byIds(Set<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc
+                .sql("SELECT " + COLUMNS + " FROM webhook_subscription WHERE id = ANY(?)")
+                .param(ids.toArray(UUID[]::new))
+                .query(this::map)
+                .stream()
+                .collect(Collectors.toMap(Subscription::id, s -> s));
     }
 
     List<Subscription> all() {

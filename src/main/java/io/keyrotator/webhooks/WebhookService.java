@@ -116,8 +116,8 @@ class WebhookService {
         find(id);
         UUID event = outbox.record("ping", null, Map.of("subscription", id.toString()));
         UUID delivery = UUID.randomUUID();
-        deliveries.insertDelivery(delivery, id, event, clock.instant());
-        deliveries.markFanned(event);
+        deliveries.insertDeliveries(List.of(new DeliveryRecords.NewDelivery(delivery, id, event)), clock.instant());
+        deliveries.markFanned(List.of(event));
         return delivery;
     }
 

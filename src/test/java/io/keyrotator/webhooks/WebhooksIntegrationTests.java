@@ -247,6 +247,47 @@ class WebhooksIntegrationTests {
     }
 
     @Test
+    void aSlowReceiverHoldsOneSenderWhileTheDeliveriesClaimedWithItGoOn() throws Exception {
+        String slowPath = "/slow/" + UUID.randomUUID();
+        String fastPath = "/fast/" + UUID.randomUUID();
+        receiver.stubFor(post(urlEqualTo(slowPath))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(1_800)));
+        receiver.stubFor(post(urlEqualTo(fastPath)).willReturn(aResponse().withStatus(200)));
+        subscribe(Map.of("url", url(slowPath), "events", List.of("ping")));
+        subscribe(Map.of("url", url(fastPath), "events", List.of("ping")));
+        UUID slow = subscriptionOf(slowPath);
+        UUID fast = subscriptionOf(fastPath);
+        dispatcher.stop();
+        try {
+            api.post("/api/v1/webhooks/" + slow + "/ping", null);
+            for (int i = 0; i < 150; i++) { // more than one claim's worth, so a batch barrier would show
+                api.post("/api/v1/webhooks/" + fast + "/ping", null);
+            }
+            Dispatcher other = new Dispatcher(steps, attempt, metrics, properties, Clock.systemUTC());
+            assertThat(other.runOnce()).isEqualTo(151);
+        } finally {
+            dispatcher.start();
+        }
+
+        long slowStarted = receiver.findAll(postRequestedFor(urlEqualTo(slowPath)))
+                .get(0)
+                .getLoggedDate()
+                .getTime();
+        List<LoggedRequest> fastOnes = receiver.findAll(postRequestedFor(urlEqualTo(fastPath)));
+        assertThat(fastOnes).hasSize(150);
+        long lastFast = fastOnes.stream()
+                .mapToLong(r -> r.getLoggedDate().getTime())
+                .max()
+                .orElseThrow();
+        assertThat(lastFast - slowStarted)
+                .as("ms from the slow delivery's start to the last fast one")
+                .isLessThan(1_000);
+        assertThat(api.get("/api/v1/webhooks/" + fast + "/deliveries").body())
+                .doesNotContain("PENDING")
+                .doesNotContain("FAILED");
+    }
+
+    @Test
     void forbiddenReceiversAreRefusedAtRegistration() {
         for (String url : List.of(
                 "http://169.254.169.254/latest/meta-data",

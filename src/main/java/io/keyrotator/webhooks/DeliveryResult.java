@@ -1,0 +1,51 @@
+package io.keyrotator.webhooks;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one attempt of a delivery came to, as the dispatcher records it with the rest of its batch.
+ *
+ * @param attempt the attempt count the claim set; the write is ignored when another claim moved on
+ * @param deliveredAt set for DELIVERED only
+ * @param nextAttemptAt set for FAILED only
+ * @param disableSubscription set when the receiver answered 410 Gone
+ */
+record DeliveryResult(
+        UUID deliveryId,
+        int attempt,
+        String status,
+        @Nullable Integer statusCode,
+        @Nullable String error,
+        @Nullable Instant deliveredAt,
+        @Nullable Instant nextAttemptAt,
+        @Nullable UUID disableSubscription) {
+
+    static DeliveryResult delivered(DeliveryRecords.Claimed delivery, int statusCode, Instant at) {
+        return new DeliveryResult(delivery.id(), delivery.attempts(), "DELIVERED", statusCode, null, at, null, null);
+    }
+
+    static DeliveryResult failed(
+            DeliveryRecords.Claimed delivery, @Nullable Integer statusCode, @Nullable String error, Instant next) {
+        return new DeliveryResult(delivery.id(), delivery.attempts(), "FAILED", statusCode, error, null, next, null);
+    }
+
+    static DeliveryResult dead(
+            DeliveryRecords.Claimed delivery,
+            @Nullable Integer statusCode,
+            @Nullable String error,
+            @Nullable UUID disableSubscription) {
+        return new DeliveryResult(
+                delivery.id(), delivery.attempts(), "DEAD", statusCode, error, null, null, disableSubscription);
+    }
+
+    /** The {@code outcome} tag of {@code keyrotator_webhook_attempts}. */
+    String metricOutcome() {
+        return switch (status) {
+            case "DELIVERED" -> "delivered";
+            case "FAILED" -> "retried";
+            default -> "dead";
+        };
+    }
+}
