@@ -95,8 +95,10 @@ class Dispatcher implements SmartLifecycle {
             due &= !stopped;
             if (due && inFlight.outstanding() <= BATCH / 2) {
                 List<DeliveryRecords.Claimed> claimed = steps.claim(BATCH - inFlight.outstanding(), lease());
-                due = !claimed.isEmpty();
-                if (due) {
+                if (claimed.isEmpty()) {
+                    // events beyond the first fan-out's batch, or committed since: no wait for a wake-up
+                    due = steps.fanOut(BATCH) > 0;
+                } else {
                     inFlight.submit(claimed, steps.subscriptionsOf(claimed));
                     attempts += claimed.size();
                 }

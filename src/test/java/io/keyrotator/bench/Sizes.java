@@ -48,7 +48,7 @@ record Sizes(
 
     /** For working on the harness or on a miss: minutes, not half an hour. */
     static Sizes medium() {
-        return new Sizes(List.of(1, 8, 16), 20, 30, 5, 400, List.of(1_000, 10_000), 10, 20, 50, 40, 1, false);
+        return new Sizes(List.of(1, 8, 16), 20, 30, 5, 400, List.of(1_000, 10_000), 10, 20, 50, 200, 1, false);
     }
 
     static Sizes named(String name) {
