@@ -3,7 +3,7 @@
 # against real PostgreSQL and a real OpenBao, scenario by scenario against a bare-client floor.
 # Prints the table and writes every figure to target/bench/results.json.
 #
-#   scripts/benchmark.sh                   the full run (about 20 minutes on 2 cores)
+#   scripts/benchmark.sh                   the full run (about 15 minutes on 2 cores)
 #   SIZE=medium scripts/benchmark.sh       a few minutes, for working on a miss
 #   ONLY=slow,webhooks scripts/benchmark.sh  forced rotations plus these (micro, slow, webhooks, scheduler, startup)
 #   JVM_OPTIONS='-XX:StartFlightRecording=filename=/tmp/kr.jfr' scripts/benchmark.sh   profile the service
