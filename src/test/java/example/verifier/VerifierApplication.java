@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Outside {@code io.keyrotator} so keyrotator's component scan never finds it. A dependent
- * service as api.md describes one: it reads its key from OpenBao through Spring Cloud
+ * service as docs/contract.md#data-fields describes one: it reads its key from OpenBao through Spring Cloud
  * Vault (config data), accepts {@code api_key}, {@code next_api_key} and {@code previous_api_key}
  * until {@code previous_expires_at}, and re-reads the secret when keyrotator's
  * {@code spring-cloud-refresh} webhook posts to its {@code /actuator/refresh}.

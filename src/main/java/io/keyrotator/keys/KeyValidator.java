@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
-/** The registration rules of api.md section 2, reported field by field, with defaults applied. */
+/**
+ * The registration rules of docs/contract.md#registration-rules, reported field by field, with
+ * defaults applied.
+ */
 @Component
 class KeyValidator {
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
-/** A key as the API shows it (api.md section 2): settings, state and versions, never a key value. */
+/** A key as the API shows it (docs/contract.md#keys): settings, state and versions, never a key value. */
 record KeyView(
         String name,
         String vaultMount,

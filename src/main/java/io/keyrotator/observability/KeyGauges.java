@@ -20,8 +20,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The key gauges of api.md section 5, read from PostgreSQL with one query per refresh (not per key,
- * not per scrape). The same snapshot feeds the {@code rotation} health contributor.
+ * The key gauges of docs/contract.md#metrics, read from PostgreSQL with one query per refresh (not
+ * per key, not per scrape). The same snapshot feeds the {@code rotation} health contributor.
  */
 @Component
 class KeyGauges {

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Finishes or rolls back an interrupted Vault write (invariant 2) by looking at Vault: if KV
+ * Finishes or rolls back an interrupted Vault write
+ * (docs/architecture.md#invariant-2-vault-and-postgresql-agree) by looking at Vault: if KV
  * version {@code cas + 1} exists and carries the intended key, the write happened and is
  * confirmed; otherwise it did not (or was not ours) and is rolled back. Never writes to Vault, so
  * nothing is done twice.

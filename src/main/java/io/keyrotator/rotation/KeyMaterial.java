@@ -32,7 +32,7 @@ public final class KeyMaterial {
         return fingerprint;
     }
 
-    /** The first 16 lowercase hex characters of SHA-256 over the key's UTF-8 bytes (api.md). */
+    /** The first 16 lowercase hex characters of SHA-256 over the key's UTF-8 bytes (docs/contract.md#fingerprints). */
     public static String fingerprintOf(String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

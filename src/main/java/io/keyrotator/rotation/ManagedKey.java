@@ -35,7 +35,7 @@ public record ManagedKey(
         CONFLICT
     }
 
-    /** The KV v2 field names keyrotator owns in this key's secret (api.md section 1). */
+    /** The KV v2 field names keyrotator owns in this key's secret (docs/contract.md#data-fields). */
     public Fields fields() {
         return new Fields(vaultField);
     }

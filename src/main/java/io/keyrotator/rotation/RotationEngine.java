@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Service;
 
 /**
- * Rotates keys: the flow of architecture.md. Not transactional itself: it reads Vault, generates
- * the key, records the intent ({@link RotationSteps}, tx 1), writes to Vault holding no database
- * connection, and confirms (tx 2) through {@link VaultWriter}.
+ * Rotates keys as docs/architecture.md#the-flow-of-one-rotation describes. Not transactional
+ * itself: it reads Vault, generates the key, records the intent ({@link RotationSteps}, tx 1),
+ * writes to Vault holding no database connection, and confirms (tx 2) through {@link VaultWriter}.
  */
 @Service
 public class RotationEngine {

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * The events of api.md section 3, written to the outbox inside the transaction that makes the
- * change (invariant 5). Payloads carry versions and fingerprints, never key material.
+ * The events of docs/contract.md#events, written to the outbox inside the transaction that makes
+ * the change (docs/architecture.md#invariant-5-no-lost-notification). Payloads carry versions and
+ * fingerprints, never key material.
  */
 @Component
 class RotationEvents {

@@ -11,7 +11,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Rotation meters (api.md section 5) and the audit line, recorded where a rotation ends. With
+ * Rotation meters (docs/contract.md#metrics) and the audit line, recorded where a rotation ends. With
  * {@code keyrotator.metrics.per-key=false} the counter loses its {@code key} label for very large
  * fleets. The audit line carries key, version, fingerprint, trigger, actor and outcome, as text and
  * as key-value pairs for structured (JSON) logging; never key material.

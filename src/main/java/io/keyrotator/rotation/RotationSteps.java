@@ -165,8 +165,9 @@ class RotationSteps {
     }
 
     /**
-     * Vault must hold exactly what we last wrote; anything else is an out-of-band write (invariant
-     * 4), recorded as a FAILED attempt of the rotation we were about to make.
+     * Vault must hold exactly what we last wrote; anything else is an out-of-band write
+     * (docs/architecture.md#invariant-4-no-silent-overwrite), recorded as a FAILED attempt of the
+     * rotation we were about to make.
      */
     private Optional<Begin> checkObserved(
             ManagedKey key,

@@ -1,6 +1,9 @@
 package io.keyrotator.rotation;
 
-/** The key is in CONFLICT: Vault holds a value keyrotator did not write (invariant 4). */
+/**
+ * The key is in CONFLICT: Vault holds a value keyrotator did not write
+ * (docs/architecture.md#invariant-4-no-silent-overwrite).
+ */
 public final class VaultConflictException extends RuntimeException {
 
     private VaultConflictException(String message) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the data of each KV version keyrotator writes (api.md section 1). Fields it does not own
+ * Builds the data of each KV version keyrotator writes (docs/contract.md#data-fields). Fields it does not own
  * are carried over unchanged from the version it replaces.
  */
 final class VaultPayloads {

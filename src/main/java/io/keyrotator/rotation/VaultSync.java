@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The Vault side effects of a confirmed write: destroy the KV versions that hold keys no longer
- * valid (invariant 3) and make {@code custom_metadata} match the database. Both are recorded as
- * pending in the confirming transaction, so a failure here is retried by recovery.
+ * valid (docs/architecture.md#invariant-3-at-most-two-valid-keys) and make {@code custom_metadata}
+ * match the database. Both are recorded as pending in the confirming transaction, so a failure here
+ * is retried by recovery.
  */
 @Component
 class VaultSync {
@@ -75,7 +76,7 @@ class VaultSync {
                 .orElse(List.of());
     }
 
-    /** api.md section 1: the strings a secret's custom_metadata carries. */
+    /** docs/contract.md#custom-metadata: the strings a secret's custom_metadata carries. */
     Map<String, String> customMetadata(ManagedKey key) {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("managed-by", "keyrotator");

@@ -3,7 +3,10 @@ package io.keyrotator.rotation;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** A version as the API shows it (api.md section 2): fingerprint and life cycle, never the key. */
+/**
+ * A version as the API shows it (docs/contract.md#rotations-and-versions): fingerprint and life
+ * cycle, never the key.
+ */
 record VersionView(
         String key,
         int version,

@@ -4,9 +4,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Vault write recorded before it is made (architecture.md, invariant 2): the write creates KV
- * version {@code cas + 1}, whose {@code api_key} (or {@code next_api_key} for {@link Kind#PUBLISH})
- * has {@code fingerprint}.
+ * A Vault write recorded before it is made (docs/architecture.md#invariant-2-vault-and-postgresql-agree):
+ * the write creates KV version {@code cas + 1}, whose {@code api_key} (or {@code next_api_key} for
+ * {@link Kind#PUBLISH}) has {@code fingerprint}.
  */
 record WriteIntent(
         long id,

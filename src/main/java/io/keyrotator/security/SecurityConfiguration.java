@@ -25,10 +25,11 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
- * A token-only API: no session, no CSRF surface, no login form, scopes per operation (api.md
- * section 4). Actuator lives on the management port, exposes only health, info and prometheus, and
- * needs no credentials (anything else under {@code /actuator} is a 404 there, and on the API port
- * nothing is mapped at that path). The OpenAPI document and Swagger UI are public.
+ * A token-only API: no session, no CSRF surface, no login form, scopes per operation
+ * (docs/contract.md#authentication-and-scopes). Actuator lives on the management port, exposes only
+ * health, info and prometheus, and needs no credentials (anything else under {@code /actuator} is a
+ * 404 there, and on the API port nothing is mapped at that path). The OpenAPI document and Swagger
+ * UI are public.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)

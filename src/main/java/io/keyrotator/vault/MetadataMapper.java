@@ -7,7 +7,10 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.vault.support.DurationParser;
 
-/** Maps the {@code data} of a KV v2 metadata response (see protocols.md 1.2) to our record. */
+/**
+ * Maps the {@code data} of a KV v2 metadata response (see docs/architecture.md#what-the-vault-port-hides)
+ * to our record.
+ */
 final class MetadataMapper {
 
     private MetadataMapper() {}

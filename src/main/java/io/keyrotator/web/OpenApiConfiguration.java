@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document at {@code /v3/api-docs}: bearer authentication, and for every operation
- * each error status it can answer, as {@code application/problem+json} (api.md section 2).
+ * each error status it can answer, as {@code application/problem+json} (docs/contract.md#problem-types).
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {

@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every error into {@code application/problem+json} with a stable {@code type} per cause
- * (api.md section 2). Details are ours: never a stack trace, an SQL or Vault text, or key material.
+ * (docs/contract.md#problem-types). Details are ours: never a stack trace, an SQL or Vault text, or
+ * key material.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {

@@ -14,10 +14,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The transactional outbox (invariant 5): an event is written in the transaction of the state
- * change it reports, so it exists exactly when the change does. The dispatcher is woken after the
- * commit; its poll is only the fallback. The body is fixed here, so every retry sends (and signs)
- * the same bytes under the same {@code webhook-id}.
+ * The transactional outbox (docs/architecture.md#invariant-5-no-lost-notification): an event is
+ * written in the transaction of the state change it reports, so it exists exactly when the change
+ * does. The dispatcher is woken after the commit; its poll is only the fallback. The body is fixed
+ * here, so every retry sends (and signs) the same bytes under the same {@code webhook-id}.
  */
 @Component
 public class Outbox {

@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where webhooks may go (api.md section 2). An address in a listed CIDR block is allowed. Otherwise
- * loopback, link-local (cloud metadata), unspecified and multicast addresses and the service's own
- * Vault and database are refused; with a non-empty allow-list the host name must also match a
- * listed name or {@code *.suffix}. Checked at registration and on the resolved address before
+ * Where webhooks may go (docs/contract.md#where-receivers-may-be). An address in a listed CIDR block
+ * is allowed. Otherwise loopback, link-local (cloud metadata), unspecified and multicast addresses and
+ * the service's own Vault and database are refused; with a non-empty allow-list the host name must also
+ * match a listed name or {@code *.suffix}. Checked at registration and on the resolved address before
  * every delivery, so a name that later resolves somewhere forbidden is not called.
  */
 final class SsrfGuard {

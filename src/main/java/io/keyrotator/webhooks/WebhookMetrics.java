@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
-/** The delivery meters of api.md section 5. */
+/** The delivery meters of docs/contract.md#metrics. */
 @Component
 class WebhookMetrics {
 

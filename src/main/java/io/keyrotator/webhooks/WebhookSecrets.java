@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Signing secrets and receiver credentials, kept in Vault (invariant 6) at
+ * Signing secrets and receiver credentials, kept in Vault
+ * (docs/architecture.md#invariant-6-key-material-goes-to-vault-only) at
  * {@code <mount>/<secrets-path>/<subscription id>}, cached in memory per secret generation so a
  * delivery costs no Vault call.
  */

@@ -23,7 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-/** The keys resource as api.md fixes it: validation problems, scopes, listing, patch and delete. */
+/** The keys resource as docs/contract.md#keys fixes it: validation problems, scopes, listing, patch and delete. */
 @KeyrotatorIntegrationTest
 @TestPropertySource(
         properties = {
