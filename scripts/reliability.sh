@@ -11,6 +11,7 @@ scripts/services.sh up >/dev/null
 export KEYROTATOR_BAO="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_BAO=//p')"
 export KEYROTATOR_RELIABILITY="${SCALE:-long}"
 rm -f target/reliability/report.txt
-./mvnw -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='**/reliability/*IntegrationTests' "$@"
+# the long sizes run longer than the test command's per-test and per-JVM timeouts
+./mvnw -B verify -Djunit.jupiter.execution.timeout.default=90m -Dfailsafe.timeout=0 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test='**/reliability/*IntegrationTests' "$@"
 echo
 cat target/reliability/report.txt

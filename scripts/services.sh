@@ -77,6 +77,8 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
     CREATE ROLE "$DB_USER" LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
   END IF;
+  -- the tests give each database they create an owner of its own, with a password of its own
+  ALTER ROLE "$DB_USER" CREATEROLE;
 END
 \$\$;
 SQL

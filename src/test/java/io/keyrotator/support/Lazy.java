@@ -13,6 +13,11 @@ final class Lazy<T> {
         this.supplier = supplier;
     }
 
+    /** The value if it was computed, without computing it. */
+    synchronized @Nullable T peek() {
+        return value;
+    }
+
     synchronized T get() {
         if (value == null) {
             value = supplier.get();

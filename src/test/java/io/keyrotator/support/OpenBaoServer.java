@@ -37,6 +37,7 @@ public final class OpenBaoServer implements AutoCloseable {
         this.persistent = persistent;
         this.rootToken = persistent ? "" : "root-" + UUID.randomUUID();
         this.admin = new OpenBaoAdmin(address(), () -> this.rootToken);
+        Harvest.secret(rootToken);
     }
 
     /** Starts a dev server (KV v2 at {@code secret/}, everything in memory) on a free loopback port. */
@@ -46,6 +47,27 @@ public final class OpenBaoServer implements AutoCloseable {
         return server;
     }
 
+    /** Where dev servers write their raw audit logs: every request and answer, secrets in clear. */
+    public static final Path AUDIT_LOGS = Path.of("target", "test-logs", "openbao-audit");
+
+    /**
+     * A raw file audit device, so the leak checks can learn every token and secret id the server
+     * issues ({@link Harvest}). OpenBao 2 takes audit devices from its configuration only.
+     */
+    private Path rawAudit() throws IOException {
+        Files.createDirectories(AUDIT_LOGS.toAbsolutePath());
+        Path config = workDir.resolve("audit.hcl");
+        Files.writeString(config, """
+                audit "file" "raw" {
+                  options = {
+                    file_path = "%s"
+                    log_raw   = "true"
+                  }
+                }
+                """.formatted(AUDIT_LOGS.toAbsolutePath().resolve(port + ".log")));
+        return config;
+    }
+
     /** Starts (or restarts) a server whose data lives in {@code dataDir}, initialised and unsealed. */
     public static OpenBaoServer startPersistent(Path dataDir) {
         OpenBaoServer server = new OpenBaoServer(dataDir, true);
@@ -53,6 +75,7 @@ public final class OpenBaoServer implements AutoCloseable {
         Map<String, Object> init =
                 server.admin.call("PUT", "sys/init", Map.of("secret_shares", 1, "secret_threshold", 1));
         server.rootToken = (String) init.get("root_token");
+        Harvest.secret(server.rootToken);
         server.unsealKey = ((List<?>) init.get("keys_base64")).get(0).toString();
         server.unseal();
         server.admin.enableKv2("secret");
@@ -170,7 +193,8 @@ public final class OpenBaoServer implements AutoCloseable {
                     "-dev",
                     "-dev-no-store-token",
                     "-dev-listen-address=127.0.0.1:" + port,
-                    "-dev-root-token-id=" + rootToken);
+                    "-dev-root-token-id=" + rootToken,
+                    "-config=" + rawAudit());
         }
         Path config = workDir.resolve("openbao.hcl");
         Files.createDirectories(workDir.resolve("data"));
@@ -231,11 +255,28 @@ public final class OpenBaoServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A loopback port no other caller in this JVM was given and nothing listens on. Ports come from
+     * below Linux's ephemeral range (32768 and up), so a port handed out here is never also picked
+     * by an OS-assigned bind (Spring's random ports, outgoing connections) after it was freed.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            int port = PORTS_FROM + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS_COUNT);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use by something else: try the next one
+            }
         }
     }
+
+    private static final int PORTS_FROM = 20_000;
+    private static final int PORTS_COUNT = 12_000;
+    // a start of its own per JVM, so two test JVMs at once rarely meet
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+            new java.util.concurrent.atomic.AtomicInteger(
+                    (int) (ProcessHandle.current().pid() * 97 % PORTS_COUNT));
 }
