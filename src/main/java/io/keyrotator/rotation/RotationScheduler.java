@@ -59,9 +59,19 @@ class RotationScheduler {
     int runOnce() {
         int batch = properties.scheduler().batchSize();
         AtomicBoolean vaultDown = new AtomicBoolean();
-        int done = drain(() -> work.duePromotions(batch), id -> engine.followUp(id, Kind.PROMOTE), vaultDown);
-        done += drain(() -> work.expiredOverlaps(batch), id -> engine.followUp(id, Kind.CLOSE), vaultDown);
-        return done + drain(() -> work.dueKeys(batch), engine::rotateScheduled, vaultDown);
+        Set<Long> rotated = new HashSet<>();
+        AtomicInteger done = new AtomicInteger();
+        boolean more = true;
+        while (more && !stopping.get() && !vaultDown.get()) {
+            // promotions and overlap closes are due at a moment, not "soon": they go before every
+            // batch of rotations, so a backlog of overdue keys cannot keep an old key valid
+            done.addAndGet(drain(() -> work.duePromotions(batch), id -> engine.followUp(id, Kind.PROMOTE), vaultDown));
+            done.addAndGet(drain(() -> work.expiredOverlaps(batch), id -> engine.followUp(id, Kind.CLOSE), vaultDown));
+            List<Long> fresh = work.dueKeys(batch).stream().filter(rotated::add).toList();
+            more = !fresh.isEmpty();
+            runAll(fresh, engine::rotateScheduled, done, vaultDown);
+        }
+        return done.get();
     }
 
     @EventListener(ContextClosedEvent.class)
