@@ -8,7 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Delivers the outbox. Woken right after a commit that wrote an event, otherwise it polls. Each
@@ -31,6 +33,7 @@ class Dispatcher implements SmartLifecycle {
     private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final java.time.Clock clock;
+    private final List<DeliveryResult> unrecorded = new java.util.ArrayList<>();
     private volatile boolean running;
     /** Set by stop(): a dispatcher that was never started (tests drive runOnce) still drains. */
     private volatile boolean stopped;
@@ -87,6 +90,7 @@ class Dispatcher implements SmartLifecycle {
      * least every {@link #RECORD_EVERY}.
      */
     int runOnce() throws InterruptedException {
+        record(List.of());
         steps.fanOut(BATCH);
         InFlight inFlight = new InFlight(senders, attempt, properties.concurrency());
         int attempts = 0;
@@ -149,9 +153,27 @@ class Dispatcher implements SmartLifecycle {
         return properties.timeout().multipliedBy(rounds).plusSeconds(30);
     }
 
+    /**
+     * Records finished attempts. Results the database could not take (a restart, a failover) are
+     * kept and recorded with the next pass instead of dropped: dropping them would send every one
+     * of those deliveries again once its lease ran out, although its receiver already answered 2xx.
+     * A late record is safe, because it is fenced by the attempt count.
+     */
     private void record(List<DeliveryResult> results) {
-        if (!results.isEmpty()) {
-            steps.record(results);
+        synchronized (unrecorded) {
+            unrecorded.addAll(results);
+            if (unrecorded.isEmpty()) {
+                return;
+            }
+            try {
+                steps.record(List.copyOf(unrecorded));
+                unrecorded.clear();
+            } catch (DataAccessException | TransactionException e) {
+                log.warn(
+                        "Recording {} delivery results failed, retried with the next pass: {}",
+                        unrecorded.size(),
+                        e.getMessage());
+            }
         }
     }
 }
