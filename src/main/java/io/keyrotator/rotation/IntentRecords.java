@@ -78,6 +78,14 @@ class IntentRecords {
                 == 1;
     }
 
+    /** PENDING, DONE or ABORTED. */
+    Optional<String> state(long id) {
+        return jdbc.sql("SELECT state FROM vault_write_intent WHERE id = ?")
+                .param(id)
+                .query(String.class)
+                .optional();
+    }
+
     /** Open intents whose owner's lease has run out: theirs to finish or roll back is ours now. */
     List<WriteIntent> expired(Instant now, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE state = 'PENDING' AND lease_until < ?"

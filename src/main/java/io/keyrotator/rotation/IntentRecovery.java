@@ -64,7 +64,11 @@ class IntentRecovery {
         return written;
     }
 
-    private boolean wasWritten(ManagedKey key, WriteIntent intent) {
+    /**
+     * Whether KV version {@code cas + 1} holds this intent's key, read from Vault: the only proof of
+     * what an unanswered, failed or mismatched write really did. Throws when Vault cannot be read.
+     */
+    boolean wasWritten(ManagedKey key, WriteIntent intent) {
         long target = intent.targetVaultVersion();
         Optional<SecretMetadata> metadata = store.metadata(key.vaultPath());
         if (metadata.isEmpty() || metadata.get().currentVersion() < target) {

@@ -5,14 +5,16 @@ import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretStoreException;
 import io.keyrotator.vault.SecretStorePermissionDeniedException;
 import io.keyrotator.vault.SecretStoreUnavailableException;
-import io.keyrotator.vault.WrittenVersion;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
- * The middle of the intent protocol: the CAS write itself, then confirm, abort or resolve. A
- * write Vault refused is rolled back at once; a write that may have happened (no answer) is
- * left open for recovery, which reads Vault once the intent's lease has run out.
+ * The middle of the intent protocol: the CAS write itself, then confirm, abort or resolve. An
+ * ambiguous answer (none, a timeout, a 5xx, a 429, a CAS mismatch) is never taken at its word: the
+ * write is read back (KV version {@code cas + 1} and its fingerprint) before anything is decided.
+ * Found there, it is ours and confirmed; a CAS mismatch without it is a foreign write (CONFLICT);
+ * otherwise the intent stays open for recovery, because the write may still land. Only an answer
+ * that proves nothing was written (sealed, refused) rolls the intent back at once.
  */
 @Component
 class VaultWriter {
@@ -20,45 +22,76 @@ class VaultWriter {
     private final SecretStore store;
     private final RotationSteps steps;
     private final FailureSteps failures;
+    private final IntentRecovery recovery;
+    private final IntentRecords intents;
     private final VaultSync sync;
     private final InstanceId owner;
 
-    VaultWriter(SecretStore store, RotationSteps steps, FailureSteps failures, VaultSync sync, InstanceId owner) {
+    VaultWriter(
+            SecretStore store,
+            RotationSteps steps,
+            FailureSteps failures,
+            IntentRecovery recovery,
+            IntentRecords intents,
+            VaultSync sync,
+            InstanceId owner) {
         this.store = store;
         this.steps = steps;
         this.failures = failures;
+        this.recovery = recovery;
+        this.intents = intents;
         this.sync = sync;
         this.owner = owner;
     }
 
     void write(ManagedKey key, WriteIntent intent, Map<String, Object> payload) {
-        WrittenVersion written;
+        long written;
         try {
-            written = store.write(key.vaultPath(), payload, intent.cas());
+            written = store.write(key.vaultPath(), payload, intent.cas()).version();
         } catch (CasMismatchException e) {
-            // we hold the key's only open intent, so our own unfinished write cannot explain it
-            failures.abortInConflict(intent, owner.id());
-            throw VaultConflictException.of(key.name());
-        } catch (SecretStoreUnavailableException e) {
-            if (e.answered()) {
-                failures.abort(intent, reason(e), owner.id());
-            } else {
-                // the write may still be applied late: the intent stays open for recovery, which
-                // looks at Vault only once the lease has run out
-                failures.recordFailure(intent.keyId(), reason(e));
+            // a proxy that retried our POST gets a mismatch for a write that is ours
+            if (!readBack(key, intent)) {
+                failures.abortInConflict(intent, owner.id());
+                throw VaultConflictException.of(key.name());
             }
-            throw e;
+            written = intent.targetVaultVersion();
+        } catch (SecretStoreUnavailableException e) {
+            if (e.sealed()) {
+                failures.abort(intent, reason(e), owner.id());
+                throw e;
+            }
+            if (!readBack(key, intent)) {
+                // the write may still be applied late: the intent stays open for recovery, which
+                // looks at Vault again once the lease has run out
+                failures.recordFailure(intent.keyId(), reason(e));
+                throw e;
+            }
+            written = intent.targetVaultVersion();
         } catch (SecretStoreException e) {
             failures.abort(intent, reason(e), owner.id());
             throw e;
         }
-        if (!steps.confirm(intent, written.version(), owner.id())) {
-            // our lease ran out before the write landed and recovery rolled the intent back: Vault
-            // now holds a key the database does not know, which an operator must resolve
+        if (!steps.confirm(intent, written, owner.id()) && !confirmedByRecovery(intent)) {
+            // recovery rolled the intent back before our write landed: Vault now holds a key the
+            // database does not know, which an operator must resolve
             failures.vanished(key.id());
             throw VaultConflictException.of(key.name());
         }
         sync.trySync(key.id());
+    }
+
+    /** Whether Vault holds this intent's write; false when Vault cannot even be read now. */
+    private boolean readBack(ManagedKey key, WriteIntent intent) {
+        try {
+            return recovery.wasWritten(key, intent);
+        } catch (SecretStoreException unreadable) {
+            return false;
+        }
+    }
+
+    /** Our lease ran out while we waited for Vault, and recovery found the write and confirmed it. */
+    private boolean confirmedByRecovery(WriteIntent intent) {
+        return intents.state(intent.id()).filter("DONE"::equals).isPresent();
     }
 
     /** A failure reason without Vault's text: what {@code lastFailure.reason} shows. */
