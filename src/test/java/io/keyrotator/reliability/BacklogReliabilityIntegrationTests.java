@@ -26,9 +26,9 @@ class BacklogReliabilityIntegrationTests {
             ServiceProcess service = stack.service("backlog", Map.of()).start();
             Api api = service.api(TestServices.TOKEN);
             List<String> backlog = stack.registerKeys(
-                    api, "backlog", scale.backlogKeys(), Map.of("rotationPeriod", "P30D", "overlap", "PT1H"));
+                    api, "backlog", scale.backlogKeys(), Map.of("rotationPeriod", "P30D", "overlap", "PT3S"));
             List<String> interactive =
-                    stack.registerKeys(api, "interactive", 10, Map.of("rotationPeriod", "P30D", "overlap", "PT1H"));
+                    stack.registerKeys(api, "interactive", 10, Map.of("rotationPeriod", "P30D", "overlap", "PT3S"));
             for (String key : interactive) {
                 api.patch("/api/v1/keys/" + key, Map.of("state", "PAUSED"));
             }
@@ -59,14 +59,16 @@ class BacklogReliabilityIntegrationTests {
                 assertThat(Duration.ofNanos(System.nanoTime() - draining)).isLessThan(Duration.ofMinutes(10));
             }
             double drainSeconds = (System.nanoTime() - draining) / 1e9;
-            Settle.drain(stack.db, Duration.ofSeconds(60));
+            // every overlap the drain opened ends; the sampler watches them close while it waits
+            Settle.pauseAndDrain(stack.db, api, backlog, Duration.ofSeconds(60));
             Invariants invariants = stack.invariants()
-                    .keys(api, Instant.now(), Duration.ofHours(1))
+                    .keys(api, Instant.now(), Stack.POLL.plus(Stack.OVERLAP_MARGIN))
+                    .overlapsWereSampled()
                     .noKeyIn(List.of(service.log()));
 
             Report.print(
                     "backlog",
-                    Map.of(
+                    Report.figures(
                             "overdueKeys", backlog.size(),
                             "drainSeconds", Math.round(drainSeconds),
                             "rotationsPerSecond", Math.round(backlog.size() / drainSeconds),
@@ -74,6 +76,7 @@ class BacklogReliabilityIntegrationTests {
                             "forcedMillisP50", percentile(forcedMillis, 0.5),
                             "forcedMillisMax", percentile(forcedMillis, 1.0),
                             "readMillisMax", percentile(readMillis, 1.0),
+                            "latestOverlapCloseMillis", stack.overlaps.figures().get("latestOverlapCloseMillis"),
                             "invariantChecks", invariants.checks(),
                             "violations", invariants.violations().size()));
             assertThat(forcedMillis)

@@ -31,10 +31,13 @@ class DatabaseRestartReliabilityIntegrationTests {
             stack.makeAllDue();
             Thread.sleep(3_000);
 
-            long restartMillis = restartPostgresql();
-            Awaitility.await("readiness back after the restart")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(service::isReady);
+            long restartMillis;
+            try (var outage = stack.overlaps.outage(Stack.BACKOFF_MAX)) {
+                restartMillis = restartPostgresql();
+                Awaitility.await("readiness back after the restart")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(service::isReady);
+            }
             long before = rotations(stack);
             Awaitility.await("rotating again")
                     .atMost(Duration.ofSeconds(60))
@@ -44,15 +47,17 @@ class DatabaseRestartReliabilityIntegrationTests {
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
                     .events(Set.of("key.rotated", "key.previous_expired"))
+                    .overlapsWereSampled()
                     .noKeyIn(List.of(service.log()));
             Report.print(
                     "database-restart",
-                    Map.of(
+                    Report.figures(
                             "keys", keys.size(),
                             "restartMillis", restartMillis,
                             "rotations", rotations(stack),
                             "deliveries", stack.receiver.deliveries().size(),
                             "serviceRestarts", service.pid() == pid ? 0 : 1,
+                            "latestOverlapCloseMillis", stack.overlaps.figures().get("latestOverlapCloseMillis"),
                             "invariantChecks", invariants.checks(),
                             "violations", invariants.violations().size()));
             assertThat(service.pid()).isEqualTo(pid);

@@ -2,6 +2,7 @@ package io.keyrotator.reliability;
 
 import io.keyrotator.rotation.KeyMaterial;
 import io.keyrotator.support.Api;
+import io.keyrotator.support.Harvest;
 import io.keyrotator.support.OpenBaoAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The seven invariants of architecture.md, checked by comparing what OpenBao holds, what the
+ * The seven invariants of the architecture, checked by comparing what OpenBao holds, what the
  * database holds, what the API says and what the receiver got. Every comparison counts as a check;
  * every disagreement is a violation with the key it concerns.
  */
@@ -27,25 +28,36 @@ final class Invariants {
     private final JdbcClient db;
     private final OpenBaoAdmin vault;
     private final Receiver receiver;
+    private final List<Long> kills;
     private final List<String> violations = new ArrayList<>();
+    private @Nullable OverlapSampler sampler;
     private int checks;
+    private int duplicates;
 
-    Invariants(JdbcClient db, OpenBaoAdmin vault, Receiver receiver) {
+    Invariants(JdbcClient db, OpenBaoAdmin vault, Receiver receiver, List<Long> kills) {
         this.db = db;
         this.vault = vault;
         this.receiver = receiver;
+        this.kills = kills;
     }
 
-    record KeyRow(
-            long id,
-            String name,
-            String mount,
-            String path,
-            String field,
-            String state,
-            long lastVaultVersion,
-            long destroyBelow,
-            long destroyedBelow) {}
+    /** Adds what {@code overlaps} found while the scenario ran to this check's violations. */
+    Invariants overlapsWhileRunning(OverlapSampler overlaps) {
+        this.sampler = overlaps;
+        return this;
+    }
+
+    /**
+     * The scenario had overlaps that the sampler saw open, so its timeliness check had something to
+     * check; without this, a scenario whose overlaps all closed between samples would pass vacuously.
+     */
+    Invariants overlapsWereSampled() {
+        OverlapSampler overlaps = java.util.Objects.requireNonNull(sampler);
+        check(overlaps.previousSeen() > 0, "-", "the sampler never saw an open overlap in OpenBao");
+        return this;
+    }
+
+    record KeyRow(long id, String name, String mount, String path, String field, String state, long lastVaultVersion) {}
 
     record VersionRow(
             int version,
@@ -61,7 +73,7 @@ final class Invariants {
     Invariants keys(Api api, Instant now, Duration overlapSlack) {
         List<KeyRow> keys = db.sql(
                         "SELECT id, name, vault_mount AS mount, vault_path AS path, vault_field AS field, state,"
-                                + " last_vault_version, destroy_below, destroyed_below FROM managed_key ORDER BY id")
+                                + " last_vault_version FROM managed_key ORDER BY id")
                 .query(KeyRow.class)
                 .list();
         for (KeyRow key : keys) {
@@ -106,7 +118,6 @@ final class Invariants {
                         "overlap of v" + version.version() + " outlived validUntil " + version.validUntil());
             }
         }
-        check(key.destroyedBelow() >= key.destroyBelow(), key.name(), "superseded KV versions not destroyed yet");
     }
 
     @SuppressWarnings("unchecked")
@@ -118,18 +129,11 @@ final class Invariants {
                 kvCurrent == key.lastVaultVersion(),
                 key.name(),
                 "OpenBao is at KV version " + kvCurrent + ", the database expects " + key.lastVaultVersion());
-        Map<String, Object> kvVersions = (Map<String, Object>) metadata.get("versions");
-        for (var entry : kvVersions.entrySet()) {
-            long number = Long.parseLong(entry.getKey());
-            boolean destroyed = Boolean.TRUE.equals(((Map<String, Object>) entry.getValue()).get("destroyed"));
-            if (number < key.destroyBelow()) {
-                check(destroyed, key.name(), "KV version " + number + " holds an invalid key and is not destroyed");
-            }
-        }
         Map<String, Object> data = (Map<String, Object>)
                 ((Map<String, Object>) vault.call("GET", key.mount() + "/data/" + key.path(), null)
                                 .get("data"))
                         .get("data");
+        destroyed(key, versions, kvCurrent, data, (Map<String, Object>) metadata.get("versions"));
         String fingerprint = fingerprint(data.get(key.field()));
         Set<String> currentFingerprints = versions.stream()
                 .filter(v -> v.state().equals("CURRENT"))
@@ -145,8 +149,60 @@ final class Invariants {
                 previous == null ? previousFingerprints.isEmpty() : previousFingerprints.contains(previous),
                 key.name(),
                 "previous_" + key.field() + " in OpenBao does not match the PREVIOUS version");
-        LiveKeys.remember(data.get(key.field()));
-        LiveKeys.remember(data.get("previous_" + key.field()));
+        Harvest.key(data.get(key.field()));
+        Harvest.key(data.get("previous_" + key.field()));
+        Harvest.key(data.get("next_" + key.field()));
+    }
+
+    /**
+     * Which KV versions must be destroyed, found from OpenBao and the recorded fingerprints alone (not
+     * from the service's own watermark): the keys still valid are those in the newest KV version;
+     * every older version that can still be read and holds any other key must have been destroyed.
+     */
+    @SuppressWarnings("unchecked")
+    private void destroyed(
+            KeyRow key,
+            List<VersionRow> versions,
+            long kvCurrent,
+            Map<String, Object> latest,
+            Map<String, Object> kvVersions) {
+        Set<String> valid = fingerprints(key, latest);
+        Map<String, Integer> versionOf =
+                versions.stream().collect(Collectors.toMap(VersionRow::fingerprint, VersionRow::version, (a, b) -> a));
+        for (var entry : kvVersions.entrySet()) {
+            long number = Long.parseLong(entry.getKey());
+            Map<String, Object> kv = (Map<String, Object>) entry.getValue();
+            boolean gone = Boolean.TRUE.equals(kv.get("destroyed"))
+                    || !String.valueOf(kv.get("deletion_time")).isEmpty();
+            if (number == kvCurrent || gone) {
+                continue;
+            }
+            Map<String, Object> older = (Map<String, Object>) ((Map<String, Object>)
+                            vault.call("GET", key.mount() + "/data/" + key.path() + "?version=" + number, null)
+                                    .get("data"))
+                    .get("data");
+            for (String fingerprint : fingerprints(key, older)) {
+                check(
+                        valid.contains(fingerprint),
+                        key.name(),
+                        "KV version " + number + " still holds v" + versionOf.get(fingerprint)
+                                + ", a key no longer valid, and is not destroyed");
+            }
+        }
+    }
+
+    private static Set<String> fingerprints(KeyRow key, @Nullable Map<String, Object> data) {
+        Set<String> found = new HashSet<>();
+        if (data != null) {
+            for (String field : List.of(key.field(), "previous_" + key.field(), "next_" + key.field())) {
+                String fingerprint = fingerprint(data.get(field));
+                if (fingerprint != null) {
+                    found.add(fingerprint);
+                }
+                Harvest.key(data.get(field));
+            }
+        }
+        return found;
     }
 
     private void api(KeyRow key, List<VersionRow> versions, Api api) {
@@ -177,6 +233,7 @@ final class Invariants {
                     (String) row.get("name"),
                     "v" + row.get("version") + " has " + row.get("events") + " key.rotated events");
         }
+        duplicates();
         Set<String> received = receiver.deliveries().stream()
                 .map(Receiver.Delivery::webhookId)
                 .collect(Collectors.toCollection(HashSet::new));
@@ -199,32 +256,66 @@ final class Invariants {
     }
 
     /**
+     * No webhook-id reached one subscription twice, unless a service was SIGKILLed between the two
+     * receipts: the README promises that replicas never send the same attempt at once, and that a
+     * delivery is sent again only when its sender died before recording the receiver's 2xx.
+     */
+    private void duplicates() {
+        Map<String, Long> lastReceipt = new java.util.HashMap<>();
+        List<Receiver.Delivery> deliveries = receiver.deliveries().stream()
+                .sorted(java.util.Comparator.comparingLong(Receiver.Delivery::receivedAtNanos))
+                .toList();
+        for (Receiver.Delivery delivery : deliveries) {
+            Long before = lastReceipt.put(delivery.path() + " " + delivery.webhookId(), delivery.receivedAtNanos());
+            if (before != null) {
+                duplicates++;
+                boolean killedBetween =
+                        kills.stream().anyMatch(kill -> kill > before && kill < delivery.receivedAtNanos());
+                check(
+                        killedBetween,
+                        String.valueOf(delivery.key()),
+                        "webhook " + delivery.webhookId() + " reached " + delivery.path()
+                                + " twice with no crash in between");
+            }
+        }
+    }
+
+    /** How many deliveries repeated one a subscription had already received (after a crash). */
+    int duplicateDeliveries() {
+        return duplicates;
+    }
+
+    /**
      * No key that OpenBao holds appears in a process log. Keys are made of {@code [A-Za-z0-9_-]}, so
      * the log is cut into words of those characters and every word is looked up (a substring search
      * per key would take hours on the backlog's logs).
      */
     Invariants noKeyIn(List<Path> logs) throws Exception {
-        Set<String> keys = LiveKeys.all();
+        Set<String> secrets = new HashSet<>(Harvest.keys());
+        secrets.addAll(Harvest.secrets());
         for (Path log : logs) {
-            if (!Files.exists(log)) {
-                continue;
-            }
-            try (var lines = Files.lines(log)) {
-                long leaked = lines.flatMap(line -> java.util.Arrays.stream(line.split("[^A-Za-z0-9_-]+")))
-                        .filter(keys::contains)
-                        .count();
-                check(leaked == 0, log.getFileName().toString(), leaked + " key values appear in the log");
+            check(Files.exists(log), log.getFileName().toString(), "the log is missing");
+            if (Files.exists(log)) {
+                Set<String> leaked = Harvest.foundIn(log, secrets);
+                check(
+                        leaked.isEmpty(),
+                        log.getFileName().toString(),
+                        leaked.size() + " secret values appear in the log");
             }
         }
         return this;
     }
 
     int checks() {
-        return checks;
+        return checks + (sampler == null ? 0 : (int) sampler.samples());
     }
 
     List<String> violations() {
-        return List.copyOf(violations);
+        List<String> all = new ArrayList<>(violations);
+        if (sampler != null) {
+            all.addAll(sampler.violations());
+        }
+        return List.copyOf(all);
     }
 
     private void check(boolean holds, String key, String violation) {
@@ -240,20 +331,5 @@ final class Invariants {
 
     private static String numbers(List<VersionRow> versions) {
         return versions.stream().map(v -> v.version() + ":" + v.state()).collect(Collectors.joining(","));
-    }
-
-    /** Key values read from OpenBao during checks, kept only in this JVM's memory to scan logs with. */
-    private static final class LiveKeys {
-        private static final Set<String> KEYS = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        static void remember(@Nullable Object value) {
-            if (value != null) {
-                KEYS.add(value.toString());
-            }
-        }
-
-        static Set<String> all() {
-            return Set.copyOf(KEYS);
-        }
     }
 }

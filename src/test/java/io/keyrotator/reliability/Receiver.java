@@ -67,9 +67,14 @@ final class Receiver implements AutoCloseable {
         down();
     }
 
-    /** One delivery as received: its webhook-id and, for a JSON body, the event type, key and version. */
+    /**
+     * One delivery as received: the path it was sent to (one per subscription), its webhook-id,
+     * when it arrived ({@link System#nanoTime()}) and, for a JSON body, the event type, key and version.
+     */
     record Delivery(
+            String path,
             String webhookId,
+            long receivedAtNanos,
             @Nullable String type,
             @Nullable String key,
             @Nullable Integer version) {}
@@ -80,15 +85,19 @@ final class Receiver implements AutoCloseable {
         @SuppressWarnings("unchecked")
         public void beforeResponseSent(ServeEvent event, Parameters parameters) {
             String id = event.getRequest().getHeader("webhook-id");
+            String path = event.getRequest().getUrl();
+            long at = System.nanoTime();
             String body = event.getRequest().getBodyAsString();
             if (body == null || body.isBlank()) {
-                received.add(new Delivery(id, null, null, null));
+                received.add(new Delivery(path, id, at, null, null, null));
                 return;
             }
             Map<String, Object> json = JSON.readValue(body, Map.class);
             Map<String, Object> data = (Map<String, Object>) json.getOrDefault("data", Map.of());
             received.add(new Delivery(
+                    path,
                     id,
+                    at,
                     (String) json.get("type"),
                     (String) data.get("key"),
                     data.get("version") instanceof Number n ? n.intValue() : null));

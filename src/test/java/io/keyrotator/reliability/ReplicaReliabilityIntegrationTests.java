@@ -36,7 +36,7 @@ class ReplicaReliabilityIntegrationTests {
             Api first = replicas.getFirst().api(TestServices.TOKEN);
             stack.subscribe(first, "standard");
             List<String> keys = stack.registerKeys(
-                    first, "replica", scale.replicaKeys(), Map.of("rotationPeriod", "P1D", "overlap", "PT1H"));
+                    first, "replica", scale.replicaKeys(), Map.of("rotationPeriod", "P1D", "overlap", "PT3S"));
             List<String> forced = keys.subList(0, Math.min(50, keys.size()));
 
             stack.makeAllDue();
@@ -53,11 +53,13 @@ class ReplicaReliabilityIntegrationTests {
                                     .single()
                             == 0);
             Thread.sleep(3_000); // long enough for a second, wrong rotation to show
-            Settle.drain(stack.db, Duration.ofSeconds(60));
+            // and for every overlap to end, so the sampler has seen each one closed or late
+            Settle.pauseAndDrain(stack.db, first, keys, Duration.ofSeconds(60));
 
             Invariants invariants = stack.invariants()
-                    .keys(first, Instant.now(), Duration.ofHours(1))
+                    .keys(first, Instant.now(), Stack.POLL.plus(Stack.OVERLAP_MARGIN))
                     .events(Set.of("key.rotated"))
+                    .overlapsWereSampled()
                     .noKeyIn(replicas.stream().map(ServiceProcess::log).toList());
             Map<String, Object> rotations = stack.db.sql("""
                             SELECT count(*) FILTER (WHERE trigger = 'SCHEDULED') AS scheduled,
@@ -74,7 +76,7 @@ class ReplicaReliabilityIntegrationTests {
                     answers.stream().filter(answer -> answer.status() >= 300).count();
             Report.print(
                     "replicas",
-                    Map.of(
+                    Report.figures(
                             "replicas", replicas.size(),
                             "dueKeys", keys.size(),
                             "forcedRequests", answers.size(),
@@ -83,6 +85,7 @@ class ReplicaReliabilityIntegrationTests {
                             "manualRotations", rotations.get("manual"),
                             "keysScheduledTwice", twiceScheduled,
                             "overlappingSchedulerWork", overlappingTicks,
+                            "latestOverlapCloseMillis", stack.overlaps.figures().get("latestOverlapCloseMillis"),
                             "invariantChecks", invariants.checks(),
                             "violations", invariants.violations().size()));
             assertThat(answers)

@@ -14,6 +14,15 @@ final class Report {
 
     private Report() {}
 
+    /** Figures from name, value pairs, in any number (Map.of stops at ten). */
+    static Map<String, Object> figures(Object... namesAndValues) {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            figures.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return figures;
+    }
+
     static void print(String scenario, Map<String, ?> figures) {
         String line = "== reliability " + scenario + " [" + Scale.current().name() + "]: "
                 + new TreeMap<>(figures)

@@ -36,7 +36,12 @@ final class Stack implements AutoCloseable {
     final @Nullable FaultProxy proxy;
     final Receiver receiver = new Receiver();
     final JdbcClient db;
+    final OverlapSampler overlaps;
+    /** When a service of this stack was SIGKILLed ({@link System#nanoTime()}). */
+    final List<Long> kills = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final List<ServiceProcess> services = new ArrayList<>();
+    private int subscriptions;
     private final HikariDataSource dataSource = new HikariDataSource();
 
     private Stack(String purpose, OpenBaoServer bao, boolean proxied) {
@@ -48,7 +53,18 @@ final class Stack implements AutoCloseable {
         dataSource.setPassword(database.password());
         dataSource.setMaximumPoolSize(2);
         this.db = JdbcClient.create(dataSource);
+        this.overlaps = new OverlapSampler(db, bao.admin(), POLL.plus(OVERLAP_MARGIN));
     }
+
+    /**
+     * How much later than a poll interval past its validUntil an overlap may still be closed: the
+     * batch of rotations in flight when it expired (up to 100 at concurrency 8, a second or two on
+     * a loaded 2-core machine), the sampler's own second between reads, and a margin.
+     */
+    static final Duration OVERLAP_MARGIN = Duration.ofSeconds(8);
+
+    /** {@code keyrotator.scheduler.retry-backoff-max} of every service of a stack. */
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
 
     static Stack inMemory(String purpose) {
         return new Stack(purpose, OpenBaoServer.startDev(), false);
@@ -76,7 +92,7 @@ final class Stack implements AutoCloseable {
         properties.put("keyrotator.scheduler.poll-interval", POLL.toString());
         properties.put("keyrotator.scheduler.initial-delay", "PT0S");
         properties.put("keyrotator.scheduler.retry-backoff-initial", "PT2S");
-        properties.put("keyrotator.scheduler.retry-backoff-max", "PT10S");
+        properties.put("keyrotator.scheduler.retry-backoff-max", BACKOFF_MAX.toString());
         properties.put("keyrotator.limits.min-rotation-period", "PT1S");
         properties.put("keyrotator.limits.min-manual-interval", "PT0S");
         properties.put("keyrotator.limits.intent-lease", "PT6S");
@@ -120,9 +136,10 @@ final class Stack implements AutoCloseable {
         return names;
     }
 
-    /** Subscribes the receiver to every event; returns the subscription id. */
+    /** Subscribes the receiver, at a path of the subscription's own, to every event; returns its id. */
     String subscribe(Api api, String format) {
-        Api.Response created = api.post("/api/v1/webhooks", Map.of("url", receiver.url(), "format", format));
+        String url = receiver.url() + "/subscription-" + ++subscriptions;
+        Api.Response created = api.post("/api/v1/webhooks", Map.of("url", url, "format", format));
         if (created.status() != 201) {
             throw new IllegalStateException("subscription failed: " + created);
         }
@@ -144,13 +161,45 @@ final class Stack implements AutoCloseable {
                 .update();
     }
 
+    /** SIGKILL, remembered: a delivery may be sent again after a kill, never without one. */
+    void kill(ServiceProcess service) {
+        kills.add(System.nanoTime());
+        service.kill();
+        Object until = db.sql("SELECT max(lock_until) FROM shedlock").query().singleValue();
+        deadLocksUntil = until == null ? null : ((java.sql.Timestamp) until).toInstant();
+    }
+
+    private java.time.@Nullable Instant deadLocksUntil;
+
+    /**
+     * Waits until the ShedLock locks a SIGKILLed service held have run out ({@code lockAtMostFor}
+     * after their last keep-alive, in database time) and the next poll had a chance to take them.
+     */
+    void awaitLocksOfTheDeadReleased(Duration atMost) {
+        java.time.Instant until = deadLocksUntil;
+        if (until == null) {
+            return;
+        }
+        org.awaitility.Awaitility.await("the locks of a killed service run out")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> Boolean.TRUE.equals(db.sql("SELECT now() > ?")
+                        .param(java.sql.Timestamp.from(until))
+                        .query(Boolean.class)
+                        .single()));
+    }
+
     Invariants invariants() {
-        return new Invariants(db, bao.admin(), receiver);
+        return new Invariants(db, bao.admin(), receiver, kills).overlapsWhileRunning(overlaps);
     }
 
     @Override
     public void close() {
+        overlaps.close();
         services.forEach(ServiceProcess::kill);
+        // the database is dropped when the JVM exits: keep what it held for the run's leak check
+        io.keyrotator.support.TestIsolation.dump(
+                database, Path.of("target", "test-logs", "db-dumps", "stack-" + database.name() + ".sql"));
         receiver.close();
         if (proxy != null) {
             proxy.close();
