@@ -33,7 +33,7 @@ class Dispatcher implements SmartLifecycle {
     private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final java.time.Clock clock;
-    private final List<DeliveryResult> unrecorded = new java.util.ArrayList<>();
+    private final ResultRecorder results;
     private volatile boolean running;
     /** Set by stop(): a dispatcher that was never started (tests drive runOnce) still drains. */
     private volatile boolean stopped;
@@ -50,6 +50,7 @@ class Dispatcher implements SmartLifecycle {
         this.clock = clock;
         this.waitMillis = properties.pollInterval().toMillis();
         this.steps = steps;
+        this.results = new ResultRecorder(steps);
         this.attempt = attempt;
         this.metrics = metrics;
         this.properties = properties;
@@ -90,7 +91,7 @@ class Dispatcher implements SmartLifecycle {
      * least every {@link #RECORD_EVERY}.
      */
     int runOnce() throws InterruptedException {
-        record(List.of());
+        results.record(List.of());
         steps.fanOut(BATCH);
         InFlight inFlight = new InFlight(senders, attempt, properties.concurrency());
         int attempts = 0;
@@ -98,20 +99,30 @@ class Dispatcher implements SmartLifecycle {
         while (true) {
             due &= !stopped;
             if (due && inFlight.outstanding() <= BATCH / 2) {
-                List<DeliveryRecords.Claimed> claimed = steps.claim(BATCH - inFlight.outstanding(), lease());
-                if (claimed.isEmpty()) {
-                    // events beyond the first fan-out's batch, or committed since: no wait for a wake-up
-                    due = steps.fanOut(BATCH) > 0;
-                } else {
-                    inFlight.submit(claimed, steps.subscriptionsOf(claimed));
-                    attempts += claimed.size();
+                try {
+                    List<DeliveryRecords.Claimed> claimed = steps.claim(BATCH - inFlight.outstanding(), lease());
+                    if (claimed.isEmpty()) {
+                        // events beyond the first fan-out's batch, or committed since: no wait for a wake-up
+                        due = steps.fanOut(BATCH) > 0;
+                    } else {
+                        inFlight.submit(claimed, steps.subscriptionsOf(claimed));
+                        attempts += claimed.size();
+                    }
+                } catch (DataAccessException | TransactionException e) {
+                    // the database went away: claim no more, but finish and record what is in flight,
+                    // or each of those deliveries would be sent again once its lease ran out
+                    log.warn(
+                            "Claiming deliveries failed, finishing the {} in flight: {}",
+                            inFlight.outstanding(),
+                            e.getMessage());
+                    due = false;
                 }
             }
             if (!due && inFlight.outstanding() == 0) {
                 break;
             }
             inFlight.await(due ? BATCH / 2 : 0, RECORD_EVERY);
-            record(inFlight.takeResults());
+            results.record(inFlight.takeResults());
         }
         metrics.pending(steps.pending());
         long poll = properties.pollInterval().toMillis();
@@ -151,29 +162,5 @@ class Dispatcher implements SmartLifecycle {
     private java.time.Duration lease() {
         int rounds = (BATCH + properties.concurrency() - 1) / properties.concurrency();
         return properties.timeout().multipliedBy(rounds).plusSeconds(30);
-    }
-
-    /**
-     * Records finished attempts. Results the database could not take (a restart, a failover) are
-     * kept and recorded with the next pass instead of dropped: dropping them would send every one
-     * of those deliveries again once its lease ran out, although its receiver already answered 2xx.
-     * A late record is safe, because it is fenced by the attempt count.
-     */
-    private void record(List<DeliveryResult> results) {
-        synchronized (unrecorded) {
-            unrecorded.addAll(results);
-            if (unrecorded.isEmpty()) {
-                return;
-            }
-            try {
-                steps.record(List.copyOf(unrecorded));
-                unrecorded.clear();
-            } catch (DataAccessException | TransactionException e) {
-                log.warn(
-                        "Recording {} delivery results failed, retried with the next pass: {}",
-                        unrecorded.size(),
-                        e.getMessage());
-            }
-        }
     }
 }
