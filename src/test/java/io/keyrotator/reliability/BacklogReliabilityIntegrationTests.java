@@ -26,7 +26,7 @@ class BacklogReliabilityIntegrationTests {
             ServiceProcess service = stack.service("backlog", Map.of()).start();
             Api api = service.api(TestServices.TOKEN);
             List<String> backlog = stack.registerKeys(
-                    api, "backlog", scale.backlogKeys(), Map.of("rotationPeriod", "P30D", "overlap", "PT3S"));
+                    api, "backlog", scale.backlogKeys(), Map.of("rotationPeriod", "P30D", "overlap", "PT10S"));
             List<String> interactive =
                     stack.registerKeys(api, "interactive", 10, Map.of("rotationPeriod", "P30D", "overlap", "PT3S"));
             for (String key : interactive) {
@@ -60,7 +60,7 @@ class BacklogReliabilityIntegrationTests {
             }
             double drainSeconds = (System.nanoTime() - draining) / 1e9;
             // every overlap the drain opened ends; the sampler watches them close while it waits
-            Settle.pauseAndDrain(stack.db, api, backlog, Duration.ofSeconds(60));
+            List<String> unsettled = Settle.pauseAndDrainOrReport(stack.db, api, backlog, Duration.ofSeconds(60));
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plus(Stack.OVERLAP_MARGIN))
                     .overlapsWereSampled()
@@ -83,6 +83,7 @@ class BacklogReliabilityIntegrationTests {
                     .isNotEmpty()
                     .allSatisfy(millis -> assertThat(millis).isLessThan(1_000L));
             assertThat(invariants.violations()).isEmpty();
+            assertThat(unsettled).isEmpty();
         }
     }
 

@@ -42,7 +42,7 @@ class DatabaseRestartReliabilityIntegrationTests {
             Awaitility.await("rotating again")
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> rotations(stack) > before + keys.size());
-            Settle.pauseAndDrain(stack.db, api, keys, Duration.ofSeconds(90));
+            List<String> unsettled = Settle.pauseAndDrainOrReport(stack.db, api, keys, Duration.ofSeconds(90));
 
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
@@ -62,6 +62,7 @@ class DatabaseRestartReliabilityIntegrationTests {
                             "violations", invariants.violations().size()));
             assertThat(service.pid()).isEqualTo(pid);
             assertThat(invariants.violations()).isEmpty();
+            assertThat(unsettled).isEmpty();
         }
     }
 

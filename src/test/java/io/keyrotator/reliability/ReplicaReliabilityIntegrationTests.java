@@ -54,7 +54,7 @@ class ReplicaReliabilityIntegrationTests {
                             == 0);
             Thread.sleep(3_000); // long enough for a second, wrong rotation to show
             // and for every overlap to end, so the sampler has seen each one closed or late
-            Settle.pauseAndDrain(stack.db, first, keys, Duration.ofSeconds(60));
+            List<String> unsettled = Settle.pauseAndDrainOrReport(stack.db, first, keys, Duration.ofSeconds(60));
 
             Invariants invariants = stack.invariants()
                     .keys(first, Instant.now(), Stack.POLL.plus(Stack.OVERLAP_MARGIN))
@@ -95,6 +95,7 @@ class ReplicaReliabilityIntegrationTests {
             assertThat(rotations.get("failed")).isEqualTo(0L);
             assertThat(overlappingTicks).isZero();
             assertThat(invariants.violations()).isEmpty();
+            assertThat(unsettled).isEmpty();
         }
     }
 

@@ -91,7 +91,7 @@ class VaultFaultReliabilityIntegrationTests {
                     .until(() -> vaultHealth(service).equals("UP"));
             outage.close();
 
-            Settle.pauseAndDrain(stack.db, api, keys, Duration.ofSeconds(90));
+            List<String> unsettled = Settle.pauseAndDrainOrReport(stack.db, api, keys, Duration.ofSeconds(90));
             Invariants invariants = stack.invariants()
                     .keys(api, Instant.now(), Stack.POLL.plusSeconds(3))
                     .events(Set.of("key.rotated", "key.previous_expired"))
@@ -132,6 +132,7 @@ class VaultFaultReliabilityIntegrationTests {
             assertThat(sealRate).as("backoff, not a retry storm").isLessThan(healthyRate);
             assertThat(faultRate).as("backoff, not a retry storm").isLessThan(healthyRate * 1.5);
             assertThat(invariants.violations()).isEmpty();
+            assertThat(unsettled).isEmpty();
         }
     }
 
