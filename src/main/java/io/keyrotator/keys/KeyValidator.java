@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,11 +37,21 @@ class KeyValidator {
     private final KeyDefaults defaults;
     private final VaultProperties vault;
     private final RotationProperties rotation;
+    private final String webhookSecrets;
 
-    KeyValidator(KeyDefaults defaults, VaultProperties vault, RotationProperties rotation) {
+    /**
+     * @param webhookSecrets where, in the default mount, the webhooks keep their signing secrets: no
+     *     key may live there, or a rotation would overwrite a signing secret and a purge delete it
+     */
+    KeyValidator(
+            KeyDefaults defaults,
+            VaultProperties vault,
+            RotationProperties rotation,
+            @Value("${keyrotator.webhooks.secrets-path:keyrotator/webhooks}") String webhookSecrets) {
         this.defaults = defaults;
         this.vault = vault;
         this.rotation = rotation;
+        this.webhookSecrets = webhookSecrets;
     }
 
     NewKey registration(KeyRequest request, boolean declared) {
@@ -55,6 +66,10 @@ class KeyValidator {
         checkPath(errors, "vaultMount", mount, 128);
         String path = orDefault(request.vaultPath(), vault.pathPrefix() + "/" + name);
         checkPath(errors, "vaultPath", path, 256);
+        if (mount.equals(vault.mount()) && (path.equals(webhookSecrets) || path.startsWith(webhookSecrets + "/"))) {
+            errors.add(
+                    new FieldError("vaultPath", "reserved for the webhooks' signing secrets (" + webhookSecrets + ")"));
+        }
         String field = orDefault(request.vaultField(), "api_key");
         if (!FIELD.matcher(field).matches()
                 || RESERVED_FIELDS.contains(field)
@@ -147,6 +162,10 @@ class KeyValidator {
         Duration parsed = Durations.parse(text).orElse(null);
         if (parsed == null || parsed.isNegative()) {
             errors.add(new FieldError(field, "an ISO-8601 duration of at least PT0S, such as P30D or PT24H"));
+            return fallback;
+        }
+        if (parsed.compareTo(Durations.MAX) > 0) {
+            errors.add(new FieldError(field, "at most " + Durations.format(Durations.MAX)));
             return fallback;
         }
         return parsed;

@@ -7,6 +7,12 @@ import java.util.Optional;
 /** ISO-8601 durations as the API reads and writes them ({@code P30D}, {@code PT24H}). */
 public final class Durations {
 
+    /**
+     * The longest period, overlap or publish-ahead the API accepts, ten years: far beyond any
+     * rotation policy, and far below what would overflow a timestamp once added to now.
+     */
+    public static final Duration MAX = Duration.ofDays(3650);
+
     private Durations() {}
 
     public static Optional<Duration> parse(String text) {

@@ -17,8 +17,9 @@ record RotationRequest(
         java.time.Duration parsed = null;
         if (overlap != null) {
             parsed = Durations.parse(overlap)
-                    .filter(d -> !d.isNegative())
-                    .orElseThrow(() -> InvalidRequestException.of("overlap", "an ISO-8601 duration of at least PT0S"));
+                    .filter(d -> !d.isNegative() && d.compareTo(Durations.MAX) <= 0)
+                    .orElseThrow(() -> InvalidRequestException.of(
+                            "overlap", "an ISO-8601 duration from PT0S to " + Durations.format(Durations.MAX)));
         }
         return new RotationCommand(
                 KeyVersion.Trigger.MANUAL, actor, reason, parsed, Boolean.TRUE.equals(overwrite), source);

@@ -27,7 +27,8 @@ class KeyValidatorTests {
                     new RotationProperties.Scheduler(
                             Duration.ofSeconds(10), 100, 8, Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(1)),
                     new RotationProperties.Limits(
-                            Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ZERO, Duration.ofMinutes(1))));
+                            Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ZERO, Duration.ofMinutes(1))),
+            "keyrotator/webhooks");
 
     @Test
     void onlyTheNameIsRequiredAndTheRestDefaults() {
@@ -88,6 +89,37 @@ class KeyValidatorTests {
         assertThat(errors(tooShort)).extracting(FieldError::field).containsExactly("rotationPeriod");
         assertThat(errors(tooFull)).extracting(FieldError::field).containsExactly("overlap");
         assertThat(errors(negative)).extracting(FieldError::field).containsExactly("overlap");
+    }
+
+    @Test
+    void durationsAreBoundedSoThatNoneOverflowsATimestamp() {
+        KeyRequest atMost = new KeyRequest("k", null, null, null, null, "P3650D", "P1D", "P1D", null, null);
+        KeyRequest huge = new KeyRequest("k", null, null, null, null, "P200000000D", null, null, null, null);
+        KeyRequest hugeOverlap = new KeyRequest("k", null, null, null, null, null, "P3651D", null, null, null);
+        KeyRequest hugeAhead = new KeyRequest("k", null, null, null, null, null, null, "PT100000000H", null, null);
+
+        assertThat(validator.registration(atMost, false).rotationPeriod()).isEqualTo(Duration.ofDays(3650));
+        assertThat(errors(huge)).extracting(FieldError::field).containsExactly("rotationPeriod");
+        assertThat(errors(hugeOverlap)).extracting(FieldError::field).contains("overlap");
+        assertThat(errors(hugeAhead)).extracting(FieldError::field).contains("publishAhead");
+    }
+
+    @Test
+    void theWebhooksSecretsPathIsReservedInTheDefaultMount() {
+        KeyRequest inside =
+                new KeyRequest("k", null, "keyrotator/webhooks/x", null, null, null, null, null, null, null);
+        KeyRequest itself = new KeyRequest("k", null, "keyrotator/webhooks", null, null, null, null, null, null, null);
+        KeyRequest otherMount =
+                new KeyRequest("k", "other", "keyrotator/webhooks/x", null, null, null, null, null, null, null);
+        KeyRequest lookalike =
+                new KeyRequest("k", null, "keyrotator/webhooks-x", null, null, null, null, null, null, null);
+
+        assertThat(errors(inside)).extracting(FieldError::field).containsExactly("vaultPath");
+        assertThat(errors(itself)).extracting(FieldError::field).containsExactly("vaultPath");
+        assertThat(validator.registration(otherMount, false).vaultPath().toString())
+                .isEqualTo("other/keyrotator/webhooks/x");
+        assertThat(validator.registration(lookalike, false).vaultPath().toString())
+                .isEqualTo("secret/keyrotator/webhooks-x");
     }
 
     @Test

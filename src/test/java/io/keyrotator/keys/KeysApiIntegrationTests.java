@@ -85,6 +85,22 @@ class KeysApiIntegrationTests {
                         "publishAhead");
     }
 
+    /** Found by a black-box run of the packaged jar: such a period answered 500 (a timestamp overflow). */
+    @Test
+    void aPeriodOrOverlapTooLongForATimestampIs400NotA500() {
+        String name = register();
+
+        Api.Response period = api.post("/api/v1/keys", Map.of("name", name + "-x", "rotationPeriod", "P200000000D"));
+        Api.Response overlap = api.post("/api/v1/keys/" + name + "/rotations", Map.of("overlap", "P200000000D"));
+
+        assertThat(period.status()).as(period.body()).isEqualTo(400);
+        assertThat(period.json()).containsEntry("type", "urn:keyrotator:problem:validation");
+        assertThat(period.body()).contains("rotationPeriod");
+        assertThat(overlap.status()).as(overlap.body()).isEqualTo(400);
+        assertThat(overlap.body()).contains("overlap");
+        assertThat(api.get("/api/v1/keys/" + name + "-x").status()).isEqualTo(404);
+    }
+
     @Test
     void overlapPlusPublishAheadMustBeShorterThanThePeriod() {
         Api.Response response = api.post(
