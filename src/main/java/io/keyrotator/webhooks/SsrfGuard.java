@@ -17,6 +17,10 @@ import java.util.Set;
  */
 final class SsrfGuard {
 
+    /** Metadata services outside link-local: AWS over IPv6, Alibaba Cloud. */
+    private static final List<Cidr> CLOUD_METADATA =
+            List.of(Cidr.parse("fd00:ec2::254/128"), Cidr.parse("100.100.100.200/32"));
+
     private final List<String> names;
     private final List<Cidr> blocks;
     private final boolean restricted;
@@ -25,11 +29,12 @@ final class SsrfGuard {
 
     SsrfGuard(List<String> allowedHosts, Set<InetAddress> ownServices, HostResolver resolver) {
         this.names = allowedHosts.stream()
-                .filter(h -> !h.contains("/"))
+                .filter(h -> !h.contains("/") && !Cidr.isLiteral(h))
                 .map(h -> h.toLowerCase(Locale.ROOT))
                 .toList();
+        // a literal address is the block of that one address: listed, it is allowed like one
         this.blocks = allowedHosts.stream()
-                .filter(h -> h.contains("/"))
+                .filter(h -> h.contains("/") || Cidr.isLiteral(h))
                 .map(Cidr::parse)
                 .toList();
         this.restricted = !allowedHosts.isEmpty();
@@ -67,6 +72,7 @@ final class SsrfGuard {
         }
         boolean special = address.isLoopbackAddress()
                 || address.isLinkLocalAddress()
+                || CLOUD_METADATA.stream().anyMatch(block -> block.contains(address))
                 || address.isAnyLocalAddress()
                 || address.isMulticastAddress()
                 || ownServices.contains(address);
@@ -79,11 +85,19 @@ final class SsrfGuard {
 
     record Cidr(byte[] network, int bits) {
 
+        private static final java.util.regex.Pattern LITERAL =
+                java.util.regex.Pattern.compile("\\[?[0-9a-fA-F:.]*[:.][0-9a-fA-F:.]*]?");
+
+        /** An IPv4 or IPv6 address written out, which names no host to look up. */
+        static boolean isLiteral(String text) {
+            return LITERAL.matcher(text).matches() && (text.contains(":") || text.matches("[0-9.]+"));
+        }
+
         static Cidr parse(String text) {
-            String[] parts = text.split("/");
+            String[] parts = text.replace("[", "").replace("]", "").split("/");
             try {
                 byte[] network = InetAddress.getByName(parts[0]).getAddress();
-                return new Cidr(network, Integer.parseInt(parts[1]));
+                return new Cidr(network, parts.length == 1 ? network.length * 8 : Integer.parseInt(parts[1]));
             } catch (UnknownHostException | NumberFormatException e) {
                 throw new IllegalArgumentException("not a CIDR block: " + text, e);
             }

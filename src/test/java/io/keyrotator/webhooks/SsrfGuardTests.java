@@ -48,6 +48,8 @@ class SsrfGuardTests {
                 "http://sneaky.example.com/",
                 "http://0.0.0.0/",
                 "http://[::1]/",
+                "http://[fd00:ec2::254]/latest/meta-data",
+                "http://100.100.100.200/latest/meta-data",
                 "http://vault.internal:8200/")) {
             assertThat(guard.refusal(URI.create(url))).as(url).isPresent();
         }
@@ -77,6 +79,16 @@ class SsrfGuardTests {
         assertThat(guard.refusal(URI.create("http://vault.internal/")))
                 .as("own Vault, even if listed")
                 .isPresent();
+    }
+
+    @Test
+    void aLiteralAddressInTheAllowListAllowsThatAddressOnly() throws Exception {
+        SsrfGuard guard = guard(List.of("127.0.0.1", "::1"));
+
+        assertThat(guard.refusal(URI.create("http://127.0.0.1:9000/"))).isEmpty();
+        assertThat(guard.refusal(URI.create("http://[::1]:9000/"))).isEmpty();
+        assertThat(guard.refusal(URI.create("http://127.0.0.2:9000/"))).isPresent();
+        assertThat(guard.refusal(URI.create("http://hooks.example.com/"))).isPresent();
     }
 
     @Test
