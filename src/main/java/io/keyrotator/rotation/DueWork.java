@@ -44,7 +44,7 @@ class DueWork {
 
     @Transactional(readOnly = true)
     public List<WriteIntent> expiredIntents(int limit) {
-        return intents.expired(clock.instant(), limit);
+        return intents.expired(limit);
     }
 
     @Transactional(readOnly = true)

@@ -44,7 +44,7 @@ class FailureSteps {
     @Transactional
     public void abort(WriteIntent intent, String reason, String by) {
         Instant now = clock.instant();
-        if (!intents.close(intent.id(), "ABORTED", reason, by, now)) {
+        if (!intents.close(intent.id(), "ABORTED", reason, by)) {
             return;
         }
         ManagedKey key = keys.lock(intent.keyId());

@@ -33,49 +33,50 @@ class IntentRecords {
                 .optional();
     }
 
+    /**
+     * Records an open intent whose lease runs {@code lease} from now in the database's time, not
+     * this replica's: a replica whose clock runs ahead must not take an intent over while its owner
+     * still works, nor one whose clock lags keep an abandoned intent from being recovered.
+     */
     WriteIntent insert(
             long keyId,
             @Nullable Long versionId,
             WriteIntent.Kind kind,
             String owner,
-            Instant leaseUntil,
+            java.time.Duration lease,
             long cas,
             String fingerprint,
             @Nullable Instant previousValidUntil,
             @Nullable Instant nextActiveAt,
             Instant now) {
-        long id = jdbc.sql("""
+        return jdbc.sql("""
                         INSERT INTO vault_write_intent (key_id, version_id, kind, state, owner, lease_until, cas,
                             fingerprint, previous_valid_until, next_active_at, created_at)
-                        VALUES (?, ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                        VALUES (?, ?, ?, 'PENDING', ?, now() + make_interval(secs => ?), ?, ?, ?, ?, ?)
+                        RETURNING\s""" + COLUMNS)
                 .params(
                         keyId,
                         versionId,
                         kind.name(),
                         owner,
-                        timestamp(leaseUntil),
+                        lease.toMillis() / 1000.0,
                         cas,
                         fingerprint,
                         timestamp(previousValidUntil),
                         timestamp(nextActiveAt),
                         timestamp(now))
-                .query(Long.class)
+                .query(IntentRecords::map)
                 .single();
-        return new WriteIntent(
-                id, keyId, versionId, kind, owner, leaseUntil, cas, fingerprint, previousValidUntil, nextActiveAt);
     }
 
     /**
-     * Closes an open intent, fenced: only its owner, or anyone once its lease has run out. Returns
-     * false when the intent was already closed or is owned by a live holder.
+     * Closes an open intent, fenced: only its owner, or anyone once its lease has run out (in the
+     * database's time). Returns false when the intent was already closed or is owned by a live holder.
      */
-    boolean close(long id, String state, String outcome, String owner, Instant now) {
+    boolean close(long id, String state, String outcome, String owner) {
         return jdbc.sql("""
-                                UPDATE vault_write_intent SET state = ?, outcome = ?, finished_at = ?
-                                WHERE id = ? AND state = 'PENDING' AND (owner = ? OR lease_until < ?)""")
-                        .params(state, outcome, timestamp(now), id, owner, timestamp(now))
-                        .update()
-                == 1;
+                                UPDATE vault_write_intent SET state = ?, outcome = ?, finished_at = now()
+                                WHERE id = ? AND state = 'PENDING' AND (owner = ? OR lease_until < now())""").params(state, outcome, id, owner).update() == 1;
     }
 
     /** PENDING, DONE or ABORTED. */
@@ -86,11 +87,11 @@ class IntentRecords {
                 .optional();
     }
 
-    /** Open intents whose owner's lease has run out: theirs to finish or roll back is ours now. */
-    List<WriteIntent> expired(Instant now, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE state = 'PENDING' AND lease_until < ?"
-                        + " ORDER BY lease_until LIMIT ?")
-                .params(timestamp(now), limit)
+    /** Open intents whose lease has run out in the database's time: ours to finish or roll back now. */
+    List<WriteIntent> expired(int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE state = 'PENDING'"
+                        + " AND lease_until < now() ORDER BY lease_until LIMIT ?")
+                .params(limit)
                 .query(IntentRecords::map)
                 .list();
     }

@@ -51,7 +51,7 @@ class RegistrationSteps {
                 version.id(),
                 WriteIntent.Kind.REGISTER,
                 owner.id(),
-                now.plus(properties.limits().intentLease()),
+                properties.limits().intentLease(),
                 definition.lastVaultVersion(),
                 fingerprint,
                 null,

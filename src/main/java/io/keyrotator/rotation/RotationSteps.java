@@ -75,7 +75,7 @@ class RotationSteps {
                 version.id(),
                 publish ? Kind.PUBLISH : Kind.ROTATE,
                 owner.id(),
-                lease(now),
+                lease(),
                 key.lastVaultVersion(),
                 fingerprint,
                 validUntil,
@@ -113,7 +113,7 @@ class RotationSteps {
                 subject.get().id(),
                 kind,
                 owner.id(),
-                lease(now),
+                lease(),
                 key.lastVaultVersion(),
                 fingerprint,
                 validUntil,
@@ -129,7 +129,7 @@ class RotationSteps {
     @Transactional
     public boolean confirm(WriteIntent intent, long writtenVersion, String by) {
         Instant now = clock.instant();
-        if (!intents.close(intent.id(), "DONE", "written", by, now)) {
+        if (!intents.close(intent.id(), "DONE", "written", by)) {
             return false;
         }
         ManagedKey key = keys.lock(intent.keyId());
@@ -211,7 +211,7 @@ class RotationSteps {
         return overlap.isZero() ? null : now.plus(overlap);
     }
 
-    private Instant lease(Instant now) {
-        return now.plus(properties.limits().intentLease());
+    private java.time.Duration lease() {
+        return properties.limits().intentLease();
     }
 }
