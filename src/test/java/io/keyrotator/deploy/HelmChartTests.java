@@ -60,7 +60,9 @@ class HelmChartTests {
 
         assertThat(defaults)
                 .contains("Deployment", "Service", "ServiceAccount", "ConfigMap", "PodDisruptionBudget")
-                .doesNotContain("ServiceMonitor", "PrometheusRule", "NetworkPolicy");
+                .as("the management port is closed to the cluster by default")
+                .contains("NetworkPolicy")
+                .doesNotContain("ServiceMonitor", "PrometheusRule");
         assertThat(production).contains("ServiceMonitor", "PrometheusRule", "NetworkPolicy");
         assertThat(production.stream().filter("ConfigMap"::equals)).hasSize(2);
     }
