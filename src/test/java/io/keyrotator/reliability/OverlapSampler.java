@@ -27,11 +27,12 @@ final class OverlapSampler implements AutoCloseable {
     private final JdbcClient db;
     private final OpenBaoAdmin vault;
     private final Duration slack;
-    private final Thread thread;
+    private final java.util.concurrent.ScheduledExecutorService sampling =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("overlap-sampler").factory());
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<Instant[]> outages = new CopyOnWriteArrayList<>();
     private volatile @Nullable Instant outageSince;
-    private volatile boolean closed;
     private volatile long samples;
     private volatile long previousSeen;
     private volatile Duration latest = Duration.ZERO;
@@ -40,7 +41,7 @@ final class OverlapSampler implements AutoCloseable {
         this.db = db;
         this.vault = vault;
         this.slack = slack;
-        this.thread = Thread.ofPlatform().daemon().name("overlap-sampler").start(this::run);
+        this.sampling.scheduleWithFixedDelay(this::sampleOnce, 0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** From now until {@link Outage#close()}, an overlap left open is not the service's fault. */
@@ -69,18 +70,11 @@ final class OverlapSampler implements AutoCloseable {
         void close();
     }
 
-    private void run() {
-        while (!closed) {
-            try {
-                sample();
-            } catch (RuntimeException e) {
-                // Vault sealed or down, the schema not there yet: nothing to read this time
-            }
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void sampleOnce() {
+        try {
+            sample();
+        } catch (RuntimeException e) {
+            // Vault sealed or down, the schema not there yet: nothing to read this time
         }
     }
 
@@ -188,7 +182,6 @@ final class OverlapSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        thread.interrupt();
+        sampling.shutdownNow();
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.FaultProxy;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
-import io.keyrotator.support.MutableClock;
 import io.keyrotator.support.OpenBaoExtension;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
@@ -47,13 +46,7 @@ class AmbiguousVaultAnswerIntegrationTests {
     int port;
 
     @Autowired
-    MutableClock clock;
-
-    @Autowired
     RecoveryJob recovery;
-
-    @Autowired
-    RotationProperties properties;
 
     @Autowired
     JdbcClient jdbc;
@@ -116,9 +109,7 @@ class AmbiguousVaultAnswerIntegrationTests {
                     .atMost(Duration.ofSeconds(3))
                     .until(() -> kvVersion(name) == 2);
             proxy.healthy(); // recovery reads OpenBao through the proxy too
-            // the owner's lease runs out (leases are in the database's time, the clock cannot move them)
-            jdbc.sql("UPDATE vault_write_intent SET lease_until = now() - interval '1 second' WHERE state = 'PENDING'")
-                    .update();
+            Leases.runOut(jdbc);
             assertThat(recovery.runOnce()).as("what recovery repaired").isPositive();
 
             Api.Response rotated = rotation.get();

@@ -253,7 +253,7 @@ class RotationProtocolIntegrationTests {
         // the process dies here: no confirmation, no custom metadata
 
         clock.advance(properties.limits().intentLease().plusSeconds(1));
-        leasesRunOut();
+        Leases.runOut(jdbc);
         recovery.runOnce();
 
         Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
@@ -276,7 +276,7 @@ class RotationProtocolIntegrationTests {
                 new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
 
         clock.advance(properties.limits().intentLease().plusSeconds(1));
-        leasesRunOut();
+        Leases.runOut(jdbc);
         recovery.runOnce();
 
         assertThat(api.get("/api/v1/keys/" + name + "/versions/2").json())
@@ -303,7 +303,7 @@ class RotationProtocolIntegrationTests {
         // the process dies here: the old versions still hold the previous key
 
         clock.advance(properties.limits().intentLease().plusSeconds(1));
-        leasesRunOut();
+        Leases.runOut(jdbc);
         recovery.runOnce();
 
         assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("previousVersion", null);
@@ -346,11 +346,5 @@ class RotationProtocolIntegrationTests {
 
     private KvPath path(String name) {
         return KvPath.of(vault.mount(), "api-keys/" + name);
-    }
-
-    /** The owner's lease runs out. Leases are kept in the database's time, so the clock cannot move them. */
-    private void leasesRunOut() {
-        jdbc.sql("UPDATE vault_write_intent SET lease_until = now() - interval '1 second' WHERE state = 'PENDING'")
-                .update();
     }
 }
