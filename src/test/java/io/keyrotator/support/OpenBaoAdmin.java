@@ -63,7 +63,12 @@ public final class OpenBaoAdmin {
 
     /** Sends a request with the root token; returns the parsed JSON body (empty for 204). */
     public Map<String, Object> call(String method, String path, @Nullable Object body) {
-        HttpResponse<String> response = send(method, path, body, Duration.ofSeconds(10));
+        return call(method, path, body, Duration.ofSeconds(10));
+    }
+
+    /** Like {@link #call(String, String, Object)}, waiting up to {@code timeout} for the answer. */
+    public Map<String, Object> call(String method, String path, @Nullable Object body, Duration timeout) {
+        HttpResponse<String> response = send(method, path, body, timeout);
         if (response.statusCode() >= 400) {
             throw new IllegalStateException(
                     method + " " + path + " -> HTTP " + response.statusCode() + ": " + response.body());

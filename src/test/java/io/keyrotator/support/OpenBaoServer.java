@@ -73,7 +73,9 @@ public final class OpenBaoServer implements AutoCloseable {
         OpenBaoServer server = new OpenBaoServer(dataDir, true);
         server.start();
         Map<String, Object> init =
-                server.admin.call("PUT", "sys/init", Map.of("secret_shares", 1, "secret_threshold", 1));
+                // raft storage on a busy disk has taken more than 10 s to initialise
+                server.admin.call(
+                        "PUT", "sys/init", Map.of("secret_shares", 1, "secret_threshold", 1), Duration.ofSeconds(60));
         server.rootToken = (String) init.get("root_token");
         Harvest.secret(server.rootToken);
         server.unsealKey = ((List<?>) init.get("keys_base64")).get(0).toString();
