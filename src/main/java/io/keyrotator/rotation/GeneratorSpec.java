@@ -6,6 +6,11 @@ package io.keyrotator.rotation;
  */
 public record GeneratorSpec(int bytes, Encoding encoding, String prefix, boolean checksum) {
 
+    /** Every spec the service comes to know teaches the log mask its prefix. */
+    public GeneratorSpec {
+        io.keyrotator.logging.LogMask.keyPrefix(prefix);
+    }
+
     public enum Encoding {
         BASE64URL,
         HEX,

@@ -1,5 +1,6 @@
 package io.keyrotator.rotation;
 
+import io.keyrotator.logging.LogMask;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ public final class KeyMaterial {
     private KeyMaterial(String value) {
         this.value = value;
         this.fingerprint = fingerprintOf(value);
+        LogMask.keyFingerprint(fingerprint);
     }
 
     public static KeyMaterial of(String value) {

@@ -1,5 +1,6 @@
 package io.keyrotator.vault;
 
+import io.keyrotator.logging.LogMask;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -23,7 +24,8 @@ class SpringVaultSecretStore implements SecretStore {
 
     @Override
     public WrittenVersion write(KvPath path, Map<String, ?> data, long cas) {
-        Versioned<Map<String, ?>> body = Versioned.create(data, Version.from(Math.toIntExact(cas)));
+        Versioned<Map<String, ?>> body =
+                Versioned.<Map<String, ?>>create(new SecretData(data), Version.from(Math.toIntExact(cas)));
         try {
             Versioned.Metadata written = kv(path).put(path.path(), body);
             return new WrittenVersion(written.getVersion().getVersion(), written.getCreatedAt());
@@ -47,6 +49,11 @@ class SpringVaultSecretStore implements SecretStore {
         if (read == null || !read.hasData() || !read.hasMetadata()) {
             return Optional.empty();
         }
+        read.getRequiredData().values().forEach(value -> {
+            if (value instanceof String text) {
+                LogMask.keyValue(text);
+            }
+        });
         Versioned.Metadata metadata = read.getRequiredMetadata();
         Map<String, String> custom = metadata.getCustomMetadata();
         return Optional.of(new SecretVersion(

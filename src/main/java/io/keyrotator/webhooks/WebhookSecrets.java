@@ -1,5 +1,6 @@
 package io.keyrotator.webhooks;
 
+import io.keyrotator.logging.LogMask;
 import io.keyrotator.vault.KvPath;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretVersion;
@@ -47,6 +48,7 @@ class WebhookSecrets {
     }
 
     void create(UUID id, String secret, @Nullable String authorization) {
+        masked(secret, authorization);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("secret", secret);
         if (authorization != null) {
@@ -57,6 +59,7 @@ class WebhookSecrets {
 
     /** A new signing secret; the old one keeps signing for {@code secret-overlap}. */
     void rotate(UUID id, String secret) {
+        masked(secret, null);
         SecretVersion current = current(id);
         Map<String, Object> data = new LinkedHashMap<>(current.data());
         data.put("previous_secret", current.data().get("secret"));
@@ -69,6 +72,7 @@ class WebhookSecrets {
     }
 
     void setAuthorization(UUID id, @Nullable String authorization) {
+        masked(null, authorization);
         SecretVersion current = current(id);
         Map<String, Object> data = new LinkedHashMap<>(current.data());
         if (authorization == null || authorization.isEmpty()) {
@@ -107,7 +111,24 @@ class WebhookSecrets {
             secrets.add(previous);
             expires = Instant.parse(until).isBefore(expires) ? Instant.parse(until) : expires;
         }
-        return new Cached(generation, new Material(secrets, (String) data.get("authorization")), expires);
+        String authorization = (String) data.get("authorization");
+        secrets.forEach(secret -> masked(secret, null));
+        masked(null, authorization);
+        return new Cached(generation, new Material(secrets, authorization), expires);
+    }
+
+    /** Whatever a library might print, these values are masked in the logs from now on. */
+    private static void masked(@Nullable String secret, @Nullable String authorization) {
+        if (secret != null) {
+            LogMask.secret(secret);
+        }
+        if (authorization != null) {
+            LogMask.secret(authorization);
+            int space = authorization.indexOf(' ');
+            if (space > 0) {
+                LogMask.secret(authorization.substring(space + 1));
+            }
+        }
     }
 
     private SecretVersion current(UUID id) {
