@@ -21,6 +21,12 @@ sealed interface Begin {
     /** A forced rotation inside the minimum interval since the last one. */
     record RateLimited(java.time.Duration retryAfter) implements Begin {}
 
+    /** An earlier request with the same Idempotency-Key created this version: nothing to do. */
+    record Repeat(KeyVersion version) implements Begin {}
+
+    /** The Idempotency-Key was first used with another request. */
+    record Mismatch() implements Begin {}
+
     /** Vault holds a write we cannot explain: the key is now in CONFLICT. */
     record Conflict(@Nullable KeyVersion failed) implements Begin {}
 }

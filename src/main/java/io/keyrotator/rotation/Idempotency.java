@@ -1,118 +1,80 @@
 package io.keyrotator.rotation;
 
-import static io.keyrotator.rotation.KeyRecords.timestamp;
-
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
+import java.util.Optional;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
- * {@code Idempotency-Key} records for forced rotations, scoped to the caller and the key name. A
- * record is claimed before the rotation starts and completed with the response, success or
- * failure; a claim older than the intent lease with no response was abandoned by a crash and may
- * be taken over.
+ * {@code Idempotency-Key} records of forced rotations, scoped to the caller and the key name. A
+ * record is written in the rotation's first transaction, under the key's row lock, and bound to the
+ * version that rotation creates, so it exists exactly when the rotation does: a repeat, whenever it
+ * arrives, finds the version and rotates nothing. It waits while that version is being written, and
+ * tries again when the rotation failed (then nothing was rotated). Times are the database's.
  */
 @Component
-public class Idempotency {
-
-    /** The request attribute under which a fresh claim travels to the exception handler. */
-    public static final String CLAIM_ATTRIBUTE = Idempotency.class.getName() + ".claim";
+class Idempotency {
 
     private final JdbcClient jdbc;
-    private final Clock clock;
+    private final VersionRecords versions;
     private final Duration retention;
-    private final Duration abandonedAfter;
 
     Idempotency(
             JdbcClient jdbc,
-            Clock clock,
-            @Value("${keyrotator.retention.idempotency:PT24H}") Duration retention,
-            RotationProperties properties) {
+            VersionRecords versions,
+            @Value("${keyrotator.retention.idempotency:PT24H}") Duration retention) {
         this.jdbc = jdbc;
-        this.clock = clock;
+        this.versions = versions;
         this.retention = retention;
-        this.abandonedAfter = properties.limits().intentLease();
     }
 
-    public sealed interface Claim {}
+    /** A forced rotation's Idempotency-Key: who sent it, the key, and a hash of the request. */
+    record Key(String caller, String value, String requestHash) {}
 
-    public record Fresh(String caller, String keyName, String key) implements Claim {}
-
-    public record Replay(int status, @Nullable String location, String body) implements Claim {}
-
-    public record InProgress() implements Claim {}
-
-    public record Mismatch() implements Claim {}
-
-    @Transactional
-    public Claim claim(String caller, String keyName, String key, String requestHash) {
-        Instant now = clock.instant();
-        jdbc.sql("DELETE FROM idempotency_record WHERE caller = ? AND key_name = ? AND idempotency_key = ?"
-                        + " AND created_at < ?")
-                .params(caller, keyName, key, timestamp(now.minus(retention)))
-                .update();
-        int inserted = jdbc.sql("INSERT INTO idempotency_record (caller, key_name, idempotency_key, request_hash,"
-                        + " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(caller, keyName, key, requestHash, timestamp(now))
-                .update();
-        if (inserted == 1) {
-            return new Fresh(caller, keyName, key);
+    /** What an earlier request with the same key decided; empty when there is none to honour. */
+    Optional<Begin> earlier(String keyName, Key key) {
+        var found = jdbc.sql("SELECT request_hash, version_id FROM idempotency_record WHERE caller = ?"
+                        + " AND key_name = ? AND idempotency_key = ?"
+                        + " AND created_at > now() - make_interval(secs => ?)")
+                .params(key.caller(), keyName, key.value(), retention.toSeconds())
+                .query((rs, row) -> new Earlier(rs.getString(1), (Long) rs.getObject(2)))
+                .optional();
+        if (found.isEmpty()) {
+            return Optional.empty();
         }
-        var record = jdbc.sql("SELECT request_hash, status, location, body, created_at FROM idempotency_record"
-                        + " WHERE caller = ? AND key_name = ? AND idempotency_key = ? FOR UPDATE")
-                .params(caller, keyName, key)
-                .query((rs, row) -> new Stored(
-                        rs.getString(1),
-                        (Integer) rs.getObject(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getTimestamp(5).toInstant()))
-                .single();
-        if (!record.hash().equals(requestHash)) {
-            return new Mismatch();
+        if (!found.get().hash().equals(key.requestHash())) {
+            return Optional.of(new Begin.Mismatch());
         }
-        if (record.status() != null) {
-            return new Replay(record.status(), record.location(), Objects.requireNonNullElse(record.body(), ""));
-        }
-        if (record.createdAt().isBefore(now.minus(abandonedAfter))) {
-            jdbc.sql("UPDATE idempotency_record SET created_at = ? WHERE caller = ? AND key_name = ?"
-                            + " AND idempotency_key = ?")
-                    .params(timestamp(now), caller, keyName, key)
-                    .update();
-            return new Fresh(caller, keyName, key);
-        }
-        return new InProgress();
+        Optional<KeyVersion> version =
+                Optional.ofNullable(found.get().versionId()).flatMap(versions::findById);
+        return switch (version.map(KeyVersion::state).orElse(KeyVersion.State.FAILED)) {
+            case PENDING -> Optional.of(new Begin.Busy());
+            case FAILED -> Optional.empty();
+            default -> Optional.of(new Begin.Repeat(version.get()));
+        };
     }
 
-    /** Stores the response a replay will return. The body never holds key material. */
-    @Transactional
-    public void complete(Fresh claim, int status, @Nullable String location, String body) {
-        jdbc.sql("UPDATE idempotency_record SET status = ?, location = ?, body = ? WHERE caller = ? AND key_name = ?"
-                        + " AND idempotency_key = ? AND status IS NULL")
-                .params(status, location, body, claim.caller(), claim.keyName(), claim.key())
+    /** Binds the key to the version this request creates, in the same transaction. */
+    void bind(String keyName, Key key, long versionId) {
+        jdbc.sql("INSERT INTO idempotency_record (caller, key_name, idempotency_key, request_hash, version_id,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (caller, key_name, idempotency_key)"
+                        + " DO UPDATE SET request_hash = excluded.request_hash, version_id = excluded.version_id,"
+                        + " created_at = excluded.created_at")
+                .params(key.caller(), keyName, key.value(), key.requestHash(), versionId)
                 .update();
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     @SchedulerLock(name = "keyrotator-idempotency-retention", lockAtMostFor = SchedulingConfiguration.LOCK_AT_MOST_FOR)
     public void expire() {
-        jdbc.sql("DELETE FROM idempotency_record WHERE created_at < ?")
-                .param(timestamp(clock.instant().minus(retention)))
+        jdbc.sql("DELETE FROM idempotency_record WHERE created_at < now() - make_interval(secs => ?)")
+                .param(retention.toSeconds())
                 .update();
     }
 
-    private record Stored(
-            String hash,
-            @Nullable Integer status,
-            @Nullable String location,
-            @Nullable String body,
-            Instant createdAt) {}
+    private record Earlier(String hash, @Nullable Long versionId) {}
 }

@@ -15,7 +15,18 @@ public record RotationCommand(
         @Nullable String reason,
         @Nullable Duration overlap,
         boolean overwrite,
-        @Nullable String source) {
+        @Nullable String source,
+        Idempotency.@Nullable Key idempotency) {
+
+    public RotationCommand(
+            Trigger trigger,
+            @Nullable String actor,
+            @Nullable String reason,
+            @Nullable Duration overlap,
+            boolean overwrite,
+            @Nullable String source) {
+        this(trigger, actor, reason, overlap, overwrite, source, null);
+    }
 
     public RotationCommand(
             Trigger trigger,
@@ -28,5 +39,9 @@ public record RotationCommand(
 
     public static RotationCommand scheduled() {
         return new RotationCommand(Trigger.SCHEDULED, "scheduler", null, null, false, null);
+    }
+
+    RotationCommand withIdempotency(Idempotency.Key key) {
+        return new RotationCommand(trigger, actor, reason, overlap, overwrite, source, key);
     }
 }

@@ -65,7 +65,7 @@ public class RotationEngine {
      * @throws KeyNotFoundException, VaultConflictException, RotationInProgressException, or the
      *     vault package's exceptions when Vault fails (the old key stays current and valid)
      */
-    public KeyVersion rotate(String name, RotationCommand command) {
+    public Rotated rotate(String name, RotationCommand command) {
         Instant deadline = clock.instant().plus(properties.limits().rotationWait());
         StaleReads stale = new StaleReads();
         while (true) {
@@ -77,7 +77,7 @@ public class RotationEngine {
                 adoption.takeOver(name, command.actor());
                 continue;
             }
-            Optional<KeyVersion> done = attemptWithFreshReads(key, command, stale);
+            Optional<Rotated> done = attemptWithFreshReads(key, command, stale);
             if (done.isPresent()) {
                 return done.get();
             }
@@ -87,6 +87,12 @@ public class RotationEngine {
             pause();
         }
     }
+
+    /**
+     * The version a rotation made, or, for a repeat of an earlier request with the same
+     * Idempotency-Key ({@code repeat}), the version that request made.
+     */
+    public record Rotated(KeyVersion version, boolean repeat) {}
 
     /** The scheduler's rotation of one due key; false when it turned out not to be due or busy. */
     boolean rotateScheduled(long keyId) {
@@ -130,7 +136,7 @@ public class RotationEngine {
      * less than keyrotator last wrote). Stale reads while nobody writes, the recorded version not
      * moving, mean the secret was deleted or replaced behind keyrotator's back: CONFLICT.
      */
-    private Optional<KeyVersion> attemptWithFreshReads(ManagedKey key, RotationCommand command, StaleReads stale) {
+    private Optional<Rotated> attemptWithFreshReads(ManagedKey key, RotationCommand command, StaleReads stale) {
         try {
             return attempt(key, command);
         } catch (StaleRead e) {
@@ -167,7 +173,7 @@ public class RotationEngine {
         return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
-    private Optional<KeyVersion> attempt(ManagedKey key, RotationCommand command) {
+    private Optional<Rotated> attempt(ManagedKey key, RotationCommand command) {
         long startedAt = System.nanoTime();
         KeyMaterial fresh = generator.generate(key.generator());
         Optional<SecretVersion> latest;
@@ -203,17 +209,23 @@ public class RotationEngine {
                 }
                 Optional<KeyVersion> done = versions.findById(started.version().id());
                 metrics.rotation(key, command, done.orElse(null), "success", since(startedAt));
-                yield done;
+                yield done.map(version -> new Rotated(version, false));
             }
             case Begin.Conflict conflict -> {
                 metrics.rotation(key, command, conflict.failed(), "conflict", since(startedAt));
                 throw VaultConflictException.of(key.name());
             }
             case Begin.RateLimited limited -> throw RateLimitedException.of(key.name(), limited.retryAfter());
+            case Begin.Repeat repeat -> Optional.of(new Rotated(repeat.version(), true));
+            case Begin.Mismatch mismatch ->
+                throw IdempotencyMismatchException.of(
+                        java.util.Objects.requireNonNull(command.idempotency()).value());
             case Begin.NothingToDo nothing ->
                 command.trigger() == KeyVersion.Trigger.SCHEDULED
-                        ? Optional.of(versions.inState(key.id(), KeyVersion.State.CURRENT)
-                                .orElseThrow())
+                        ? Optional.of(new Rotated(
+                                versions.inState(key.id(), KeyVersion.State.CURRENT)
+                                        .orElseThrow(),
+                                false))
                         : Optional.empty();
             case Begin.Busy busy -> Optional.empty();
             case Begin.Stale stale -> throw new StaleRead();

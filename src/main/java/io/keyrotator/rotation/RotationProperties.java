@@ -42,7 +42,7 @@ public record RotationProperties(
     public record Limits(
             @DefaultValue("PT10S") Duration rotationWait,
             @DefaultValue("PT1M") Duration minRotationPeriod,
-            @DefaultValue("PT0S") Duration minManualInterval,
+            @DefaultValue("PT1M") Duration minManualInterval,
             @DefaultValue("PT1M") Duration intentLease) {}
 
     Duration backoff(int failures) {

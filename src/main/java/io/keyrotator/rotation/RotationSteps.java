@@ -24,6 +24,7 @@ class RotationSteps {
     private final IntentRecords intents;
     private final Schedule schedule;
     private final RotationEvents events;
+    private final Idempotency idempotency;
     private final InstanceId owner;
     private final RotationProperties properties;
     private final Clock clock;
@@ -34,6 +35,7 @@ class RotationSteps {
             IntentRecords intents,
             Schedule schedule,
             RotationEvents events,
+            Idempotency idempotency,
             InstanceId owner,
             RotationProperties properties,
             Clock clock) {
@@ -42,6 +44,7 @@ class RotationSteps {
         this.intents = intents;
         this.schedule = schedule;
         this.events = events;
+        this.idempotency = idempotency;
         this.owner = owner;
         this.properties = properties;
         this.clock = clock;
@@ -51,6 +54,13 @@ class RotationSteps {
     public Begin beginRotation(long keyId, Observed observed, String fingerprint, RotationCommand command) {
         Instant now = clock.instant();
         ManagedKey key = keys.lock(keyId);
+        Idempotency.Key idempotencyKey = command.idempotency();
+        if (idempotencyKey != null) {
+            Optional<Begin> earlier = idempotency.earlier(key.name(), idempotencyKey);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         if (intents.open(keyId).isPresent()) {
             return new Begin.Busy();
         }
@@ -70,6 +80,9 @@ class RotationSteps {
         Instant validUntil = validUntil(key, command, now);
         KeyVersion version = versions.insert(
                 keyId, State.PENDING, fingerprint, command.trigger(), command.actor(), command.reason(), now);
+        if (idempotencyKey != null) {
+            idempotency.bind(key.name(), idempotencyKey, version.id());
+        }
         WriteIntent intent = intents.insert(
                 keyId,
                 version.id(),

@@ -5,14 +5,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,7 +15,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/keys/{name}")
@@ -30,30 +23,15 @@ class RotationsController {
     private final RotationEngine engine;
     private final KeyRecords keys;
     private final VersionRecords versions;
-    private final Idempotency idempotency;
-    private final RotationProperties properties;
-    private final JsonMapper json;
-    private final Clock clock;
 
-    RotationsController(
-            RotationEngine engine,
-            KeyRecords keys,
-            VersionRecords versions,
-            Idempotency idempotency,
-            RotationProperties properties,
-            JsonMapper json,
-            Clock clock) {
+    RotationsController(RotationEngine engine, KeyRecords keys, VersionRecords versions) {
         this.engine = engine;
         this.keys = keys;
         this.versions = versions;
-        this.idempotency = idempotency;
-        this.properties = properties;
-        this.json = json;
-        this.clock = clock;
     }
 
     @PostMapping("/rotations")
-    ResponseEntity<?> rotate(
+    ResponseEntity<VersionView> rotate(
             @PathVariable String name,
             @RequestBody(required = false) @Nullable RotationRequest body,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
@@ -61,22 +39,17 @@ class RotationsController {
             HttpServletRequest request) {
         RotationRequest rotation = body == null ? RotationRequest.EMPTY : body;
         RotationCommand command = rotation.command(principal.getName(), request.getRemoteAddr());
-        Idempotency.Fresh claim = null;
         if (idempotencyKey != null) {
-            Idempotency.Claim claimed = claim(principal.getName(), name, idempotencyKey, rotation);
-            if (claimed instanceof Idempotency.Replay replay) {
-                return replayed(replay);
-            }
-            claim = (Idempotency.Fresh) claimed;
-            request.setAttribute(Idempotency.CLAIM_ATTRIBUTE, claim);
+            command = command.withIdempotency(idempotencyKey(principal.getName(), name, idempotencyKey, rotation));
         }
-        KeyVersion version = engine.rotate(name, command);
-        URI location = URI.create("/api/v1/keys/" + name + "/versions/" + version.version());
-        VersionView view = VersionView.of(name, version);
-        if (claim != null) {
-            idempotency.complete(claim, HttpStatus.CREATED.value(), location.toString(), json.writeValueAsString(view));
+        RotationEngine.Rotated rotated = engine.rotate(name, command);
+        URI location = URI.create(
+                "/api/v1/keys/" + name + "/versions/" + rotated.version().version());
+        ResponseEntity.BodyBuilder response = ResponseEntity.created(location);
+        if (rotated.repeat()) {
+            response.header("Idempotent-Replayed", "true");
         }
-        return ResponseEntity.created(location).body(view);
+        return response.body(VersionView.of(name, rotated.version()));
     }
 
     @GetMapping("/versions")
@@ -95,38 +68,12 @@ class RotationsController {
                 .orElseThrow(() -> KeyNotFoundException.named(name + " version " + version));
     }
 
-    /** A repeat while the first request runs waits for it, like a concurrent rotation. */
-    private Idempotency.Claim claim(String caller, String name, String key, RotationRequest rotation) {
+    private static Idempotency.Key idempotencyKey(String caller, String name, String key, RotationRequest rotation) {
         if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw InvalidRequestException.of("Idempotency-Key", "1-255 printable ASCII characters");
         }
         String hash = sha256(name + "\n" + rotation.reason() + "\n" + rotation.overlap() + "\n" + rotation.overwrite());
-        Instant deadline = clock.instant().plus(properties.limits().rotationWait());
-        while (true) {
-            Idempotency.Claim claim = idempotency.claim(caller, name, key, hash);
-            switch (claim) {
-                case Idempotency.Mismatch mismatch -> throw IdempotencyMismatchException.of(key);
-                case Idempotency.InProgress inProgress -> {
-                    if (clock.instant().isAfter(deadline)) {
-                        throw RotationInProgressException.of(name);
-                    }
-                    sleep();
-                }
-                default -> {
-                    return claim;
-                }
-            }
-        }
-    }
-
-    private static ResponseEntity<String> replayed(Idempotency.Replay replay) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(replay.status())
-                .header("Idempotent-Replayed", "true")
-                .contentType(replay.status() < 400 ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON);
-        if (replay.location() != null) {
-            response.header(HttpHeaders.LOCATION, replay.location());
-        }
-        return response.body(replay.body());
+        return new Idempotency.Key(caller, key, hash);
     }
 
     private static String sha256(String text) {
@@ -134,15 +81,6 @@ class RotationsController {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep() {
-        try {
-            TimeUnit.MILLISECONDS.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

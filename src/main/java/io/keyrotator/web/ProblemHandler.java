@@ -1,6 +1,5 @@
 package io.keyrotator.web;
 
-import io.keyrotator.rotation.Idempotency;
 import io.keyrotator.rotation.IdempotencyMismatchException;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyExistsException;
@@ -15,7 +14,6 @@ import io.keyrotator.vault.SecretStoreException;
 import io.keyrotator.webhooks.InvalidWebhookException;
 import io.keyrotator.webhooks.WebhookNotFoundException;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -28,10 +26,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every error into {@code application/problem+json} with a stable {@code type} per cause
@@ -42,14 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
-
-    private final Idempotency idempotency;
-    private final JsonMapper json;
-
-    ProblemHandler(Idempotency idempotency, JsonMapper json) {
-        this.idempotency = idempotency;
-        this.json = json;
-    }
 
     @ExceptionHandler({KeyNotFoundException.class, WebhookNotFoundException.class})
     ResponseEntity<Object> notFound(RuntimeException e, WebRequest request) {
@@ -164,7 +152,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (!errors.isEmpty()) {
             problem.setProperty("errors", errors);
         }
-        rememberForReplay(problem, errors, request);
         return ResponseEntity.status(status)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
@@ -172,21 +159,5 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);
-    }
-
-    /** A failed rotation under an Idempotency-Key replays the same problem. */
-    private void rememberForReplay(ProblemDetail problem, List<Map<String, String>> errors, WebRequest request) {
-        Object claim = request.getAttribute(Idempotency.CLAIM_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST);
-        if (claim instanceof Idempotency.Fresh fresh) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("type", String.valueOf(problem.getType()));
-            body.put("title", problem.getTitle());
-            body.put("status", problem.getStatus());
-            body.put("detail", problem.getDetail());
-            if (!errors.isEmpty()) {
-                body.put("errors", errors);
-            }
-            idempotency.complete(fresh, problem.getStatus(), null, json.writeValueAsString(body));
-        }
     }
 }

@@ -119,6 +119,37 @@ class AmbiguousVaultAnswerIntegrationTests {
     }
 
     @Test
+    void aRepeatArrivingAfterTheLeaseOfARequestStillWaitingForVaultRotatesNothing() throws Exception {
+        String name = register();
+        proxy.loseAnswers(1.0, FaultProxy.Loss.LATE, Duration.ofSeconds(4));
+        Map<String, Object> body = Map.of("reason", "slow vault");
+
+        try (ExecutorService client = Executors.newFixedThreadPool(2)) {
+            Future<Api.Response> first = client.submit(
+                    () -> api.post("/api/v1/keys/" + name + "/rotations", body, "Idempotency-Key", "slow-1"));
+            Awaitility.await("the write applied in OpenBao, its answer still held back")
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> kvVersion(name) == 2);
+            proxy.healthy();
+            Leases.runOut(jdbc);
+            jdbc.sql("UPDATE idempotency_record SET created_at = created_at - interval '10 minutes'")
+                    .update();
+            Future<Api.Response> repeat = client.submit(
+                    () -> api.post("/api/v1/keys/" + name + "/rotations", body, "Idempotency-Key", "slow-1"));
+
+            Api.Response original = first.get();
+            Api.Response repeated = repeat.get();
+            assertThat(original.status()).as(original.body()).isEqualTo(201);
+            assertThat(repeated.status()).as(repeated.body()).isEqualTo(201);
+            assertThat(repeated.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(repeated.header("Location")).isEqualTo(original.header("Location"));
+        }
+        Api.Response muchLater = api.post("/api/v1/keys/" + name + "/rotations", body, "Idempotency-Key", "slow-1");
+        assertThat(muchLater.header("Idempotent-Replayed")).isEqualTo("true");
+        assertAgreesWithOpenBao(name, 2);
+    }
+
+    @Test
     void aWriteSomeoneElseMadeIsStillAConflict() {
         String name = register();
         vault.admin().call("POST", vault.mount() + "/data/api-keys/" + name, Map.of("data", Map.of("api_key", "x")));

@@ -189,17 +189,23 @@ class RotationProtocolIntegrationTests {
     }
 
     @Test
-    void idempotentRepeatOfAFailureReplaysTheFailure() {
+    void aRepeatOfARequestThatRotatedNothingIsDecidedAgain() {
         String name = register(Map.of());
         store.write(path(name), Map.of("api_key", "by-hand"), latest(name).version());
 
         Api.Response first = rotate(name, Map.of(), "after-conflict");
         Api.Response repeat = rotate(name, Map.of(), "after-conflict");
+        api.post("/api/v1/keys/" + name + "/adopt", null);
+        Api.Response afterAdoption = rotate(name, Map.of(), "after-conflict");
 
         assertThat(first.status()).isEqualTo(409);
         assertThat(repeat.status()).isEqualTo(409);
-        assertThat(repeat.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(repeat.header("Idempotent-Replayed")).isNull();
         assertThat(repeat.json()).containsEntry("type", "urn:keyrotator:problem:vault-conflict");
+        assertThat(afterAdoption.status()).as(afterAdoption.body()).isEqualTo(201);
+        assertThat(afterAdoption.header("Idempotent-Replayed")).isNull();
+        assertThat(rotate(name, Map.of(), "after-conflict").header("Idempotent-Replayed"))
+                .isEqualTo("true");
     }
 
     @Test

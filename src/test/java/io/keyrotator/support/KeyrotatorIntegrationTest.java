@@ -25,6 +25,7 @@ import org.springframework.test.annotation.DirtiesContext;
             "management.server.port=0",
             "keyrotator.scheduler.poll-interval=PT1H",
             "keyrotator.scheduler.initial-delay=PT1H",
+            "keyrotator.limits.min-manual-interval=PT0S",
             "keyrotator.security.api-tokens[0].name=tester",
             "keyrotator.security.api-tokens[0].sha256=" + TestServices.TOKEN_SHA256,
             "keyrotator.security.api-tokens[0].scopes=keys:read,keys:write,keys:rotate,webhooks:manage"
