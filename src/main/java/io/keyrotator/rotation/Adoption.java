@@ -52,7 +52,7 @@ public class Adoption {
                 .orElseThrow(() -> VaultConflictException.of(name));
         String fingerprint = KeyMaterial.fingerprintOf(latest.string(key.vaultField()));
         KeyVersion version = steps.adopt(key.id(), fingerprint, latest.version(), actor);
-        sync.trySync(key.id());
+        sync.wakeAfterCommit();
         return version;
     }
 }

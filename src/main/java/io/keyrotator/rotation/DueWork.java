@@ -10,14 +10,12 @@ import org.springframework.transaction.annotation.Transactional;
 class DueWork {
 
     private final KeyRecords keys;
-    private final SyncRecords sync;
     private final VersionRecords versions;
     private final IntentRecords intents;
     private final Clock clock;
 
-    DueWork(KeyRecords keys, SyncRecords sync, VersionRecords versions, IntentRecords intents, Clock clock) {
+    DueWork(KeyRecords keys, VersionRecords versions, IntentRecords intents, Clock clock) {
         this.keys = keys;
-        this.sync = sync;
         this.versions = versions;
         this.intents = intents;
         this.clock = clock;
@@ -45,10 +43,5 @@ class DueWork {
     @Transactional(readOnly = true)
     public List<WriteIntent> expiredIntents(int limit) {
         return intents.expired(limit);
-    }
-
-    @Transactional(readOnly = true)
-    public List<Long> unsynced(int limit) {
-        return sync.unsynced(limit);
     }
 }

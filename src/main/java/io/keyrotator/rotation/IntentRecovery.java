@@ -25,21 +25,13 @@ class IntentRecovery {
     private final KeyRecords keys;
     private final RotationSteps steps;
     private final FailureSteps failures;
-    private final VaultSync sync;
     private final InstanceId owner;
 
-    IntentRecovery(
-            SecretStore store,
-            KeyRecords keys,
-            RotationSteps steps,
-            FailureSteps failures,
-            VaultSync sync,
-            InstanceId owner) {
+    IntentRecovery(SecretStore store, KeyRecords keys, RotationSteps steps, FailureSteps failures, InstanceId owner) {
         this.store = store;
         this.keys = keys;
         this.steps = steps;
         this.failures = failures;
-        this.sync = sync;
         this.owner = owner;
     }
 
@@ -52,7 +44,6 @@ class IntentRecovery {
         boolean written = wasWritten(key.get(), intent);
         if (written) {
             steps.confirm(intent, intent.targetVaultVersion(), owner.id());
-            sync.trySync(intent.keyId());
         } else {
             failures.abort(intent, "interrupted", owner.id());
         }

@@ -68,16 +68,7 @@ class RecoveryJob {
                 log.warn("Recovery of intent {} postponed: {}", intent.id(), e.getMessage());
             }
         }
-        for (long keyId : work.unsynced(BATCH)) {
-            try {
-                sync.sync(keyId);
-                repaired++;
-            } catch (SecretStoreUnavailableException e) {
-                throw e;
-            } catch (SecretStoreException e) {
-                log.warn("Vault sync of key id {} postponed: {}", keyId, e.getMessage());
-            }
-        }
+        repaired += sync.runOnce();
         return repaired;
     }
 }

@@ -82,7 +82,7 @@ public class Registration {
         String fingerprint = KeyMaterial.fingerprintOf(latest.get().string(definition.vaultField()));
         KeyVersion version =
                 steps.adoptAtRegistration(definition, fingerprint, latest.get().version(), actor);
-        sync.trySync(version.keyId());
+        sync.wakeAfterCommit();
         return version;
     }
 }

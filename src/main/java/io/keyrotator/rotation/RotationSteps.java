@@ -25,6 +25,7 @@ class RotationSteps {
     private final Schedule schedule;
     private final RotationEvents events;
     private final Idempotency idempotency;
+    private final VaultSync sync;
     private final InstanceId owner;
     private final RotationProperties properties;
     private final Clock clock;
@@ -36,6 +37,7 @@ class RotationSteps {
             Schedule schedule,
             RotationEvents events,
             Idempotency idempotency,
+            VaultSync sync,
             InstanceId owner,
             RotationProperties properties,
             Clock clock) {
@@ -45,6 +47,7 @@ class RotationSteps {
         this.schedule = schedule;
         this.events = events;
         this.idempotency = idempotency;
+        this.sync = sync;
         this.owner = owner;
         this.properties = properties;
         this.clock = clock;
@@ -174,6 +177,7 @@ class RotationSteps {
             }
         }
         events.written(key, intent.kind(), writtenVersion, dropped, now);
+        sync.wakeAfterCommit();
         return true;
     }
 

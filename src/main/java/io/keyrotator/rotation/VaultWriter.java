@@ -24,7 +24,6 @@ class VaultWriter {
     private final FailureSteps failures;
     private final IntentRecovery recovery;
     private final IntentRecords intents;
-    private final VaultSync sync;
     private final InstanceId owner;
 
     VaultWriter(
@@ -33,14 +32,12 @@ class VaultWriter {
             FailureSteps failures,
             IntentRecovery recovery,
             IntentRecords intents,
-            VaultSync sync,
             InstanceId owner) {
         this.store = store;
         this.steps = steps;
         this.failures = failures;
         this.recovery = recovery;
         this.intents = intents;
-        this.sync = sync;
         this.owner = owner;
     }
 
@@ -77,7 +74,6 @@ class VaultWriter {
             failures.vanished(key.id());
             throw VaultConflictException.of(key.name());
         }
-        sync.trySync(key.id());
     }
 
     /** Whether Vault holds this intent's write; false when Vault cannot even be read now. */

@@ -3,6 +3,7 @@ package io.keyrotator.vault;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The small port through which keyrotator reads and writes Vault KV v2 secrets.
@@ -39,11 +40,13 @@ public interface SecretStore {
     Optional<SecretMetadata> metadata(KvPath path);
 
     /**
-     * Replaces the path's {@code custom_metadata} with {@code customMetadata} and leaves {@code
-     * max_versions}, {@code cas_required} and {@code delete_version_after} as they are. Creates the
-     * metadata when the path has none.
+     * Merges {@code changes} into the path's {@code custom_metadata} in one call (a JSON merge
+     * patch): an entry mapped to a value is set, one mapped to {@code null} is removed, entries not
+     * named (a team's own) stay, and {@code max_versions}, {@code cas_required} and {@code
+     * delete_version_after} are left as they are. A path without metadata is refused (404), so a
+     * late call cannot bring back a secret that was deleted meanwhile.
      */
-    void writeCustomMetadata(KvPath path, Map<String, String> customMetadata);
+    void mergeCustomMetadata(KvPath path, Map<String, @Nullable String> changes);
 
     /**
      * Destroys the given versions for good: their data cannot be read back. Versions that do not

@@ -6,6 +6,7 @@ import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.MutableClock;
 import io.keyrotator.support.OpenBaoExtension;
+import io.keyrotator.support.PendingVaultSync;
 import io.keyrotator.support.TestServices;
 import io.keyrotator.vault.KvPath;
 import io.keyrotator.vault.SecretStore;
@@ -38,6 +39,9 @@ class RotationIntegrationTests {
     @Autowired
     MutableClock clock;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     Api api;
 
     @DynamicPropertySource
@@ -66,6 +70,7 @@ class RotationIntegrationTests {
                 .containsEntry("rotationPeriod", "P30D")
                 .containsEntry("overlap", "PT24H")
                 .containsEntry("previousVersion", null);
+        PendingVaultSync.awaitNone(jdbc);
         SecretVersion secret = latest(name);
         assertThat(secret.data()).containsEntry("key_version", 1).containsKeys("api_key", "rotated_at");
         assertThat(KeyMaterial.fingerprintOf(secret.string("api_key"))).isEqualTo(view.get("currentFingerprint"));
@@ -91,6 +96,7 @@ class RotationIntegrationTests {
                 .containsEntry("trigger", "manual")
                 .containsEntry("actor", "tester")
                 .containsEntry("reason", "test");
+        PendingVaultSync.awaitNone(jdbc);
         SecretVersion secret = latest(name);
         assertThat(secret.string("api_key")).isNotEqualTo(oldKey);
         assertThat(secret.string("previous_api_key")).isEqualTo(oldKey);
@@ -111,6 +117,7 @@ class RotationIntegrationTests {
         Api.Response rotated = api.post("/api/v1/keys/" + name + "/rotations", Map.of("overlap", "PT0S"));
 
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
+        PendingVaultSync.awaitNone(jdbc);
         SecretVersion secret = latest(name);
         assertThat(secret.data()).doesNotContainKeys("previous_api_key", "previous_expires_at");
         assertThat(store.read(path(name), 1))
@@ -129,6 +136,7 @@ class RotationIntegrationTests {
 
         clock.advance(Duration.ofHours(1).plusSeconds(1));
         scheduler.runOnce();
+        PendingVaultSync.awaitNone(jdbc);
 
         SecretVersion secret = latest(name);
         assertThat(secret.version()).isEqualTo(3);
@@ -260,6 +268,37 @@ class RotationIntegrationTests {
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
         assertThat(latest(name).string("api_key")).isNotEqualTo("written-by-hand");
         assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("state", "ACTIVE");
+    }
+
+    @Test
+    void aKeyWhoseVaultSyncKeepsFailingBacksOffAndTheOthersAreSynced() {
+        String poison = register(Map.of());
+        String healthy = register(Map.of());
+        PendingVaultSync.awaitNone(jdbc);
+        vault.admin().call("DELETE", vault.mount() + "/metadata/api-keys/" + poison, null);
+        jdbc.sql("UPDATE managed_key SET metadata_synced = FALSE").update();
+        api.post("/api/v1/keys/" + healthy + "/rotations", Map.of("overlap", "PT0S"));
+
+        org.awaitility.Awaitility.await("the healthy key synced past the poison one")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("SELECT count(*) FROM managed_key WHERE name = ? AND metadata_synced"
+                                        + " AND destroy_below = destroyed_below")
+                                .param(healthy)
+                                .query(Long.class)
+                                .single()
+                        == 1);
+
+        Map<String, Object> backoff = jdbc.sql(
+                        "SELECT sync_failures, sync_after > now() + interval '2 seconds' AS later"
+                                + " FROM managed_key WHERE name = ?")
+                .param(poison)
+                .query()
+                .singleRow();
+        assertThat(backoff).containsEntry("sync_failures", 1).containsEntry("later", true);
+        assertThat(latest(healthy).customMetadata()).containsEntry("key-version", "2");
+        assertThat(store.read(path(healthy), 1)).as("destroyed").isEmpty();
+        assertThat(store.metadata(path(poison))).as("nothing brought back").isEmpty();
+        assertThat(api.delete("/api/v1/keys/" + poison).status()).isEqualTo(204);
     }
 
     private String register(Map<String, Object> settings) {

@@ -6,6 +6,7 @@ import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.MutableClock;
 import io.keyrotator.support.OpenBaoExtension;
+import io.keyrotator.support.PendingVaultSync;
 import io.keyrotator.support.TestServices;
 import io.keyrotator.vault.KvPath;
 import io.keyrotator.vault.SecretStore;
@@ -261,6 +262,7 @@ class RotationProtocolIntegrationTests {
         clock.advance(properties.limits().intentLease().plusSeconds(1));
         Leases.runOut(jdbc);
         recovery.runOnce();
+        PendingVaultSync.awaitNone(jdbc);
 
         Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
         assertThat(view).containsEntry("currentVersion", 2).containsEntry("currentFingerprint", fresh.fingerprint());
@@ -311,6 +313,7 @@ class RotationProtocolIntegrationTests {
         clock.advance(properties.limits().intentLease().plusSeconds(1));
         Leases.runOut(jdbc);
         recovery.runOnce();
+        PendingVaultSync.awaitNone(jdbc);
 
         assertThat(api.get("/api/v1/keys/" + name).json()).containsEntry("previousVersion", null);
         assertThat(store.read(path(name), before.version()))

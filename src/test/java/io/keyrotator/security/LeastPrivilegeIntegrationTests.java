@@ -47,6 +47,9 @@ class LeastPrivilegeIntegrationTests {
     MutableClock clock;
 
     @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    @Autowired
     SchedulerProbe scheduler;
 
     @DynamicPropertySource
@@ -85,6 +88,7 @@ class LeastPrivilegeIntegrationTests {
                 .containsEntry("previousVersion", null)
                 .containsEntry("lastFailure", null);
         KvPath path = KvPath.of("secret", "api-keys/least");
+        io.keyrotator.support.PendingVaultSync.awaitNone(jdbc);
         assertThat(store.read(path, 1)).as("destroyed under the policy").isEmpty();
         assertThat(store.read(path, SecretStore.LATEST).orElseThrow().customMetadata())
                 .containsEntry("key-version", "2");

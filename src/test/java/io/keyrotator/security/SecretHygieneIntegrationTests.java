@@ -56,7 +56,7 @@ class SecretHygieneIntegrationTests {
         admin.writePolicy(
                 authPath,
                 "path \"" + vault.mount() + "/*\" { capabilities = [\"create\", \"read\","
-                        + " \"update\", \"delete\", \"list\"] }");
+                        + " \"update\", \"patch\", \"delete\", \"list\"] }");
         String role = "auth/" + authPath + "/role/keyrotator";
         admin.call("POST", role, Map.of("token_policies", authPath));
         @SuppressWarnings("unchecked")

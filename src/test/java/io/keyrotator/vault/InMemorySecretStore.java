@@ -95,10 +95,22 @@ public final class InMemorySecretStore implements SecretStore {
     }
 
     @Override
-    public synchronized void writeCustomMetadata(KvPath path, Map<String, String> customMetadata) {
+    public synchronized void mergeCustomMetadata(KvPath path, Map<String, @Nullable String> changes) {
         check("write metadata", path);
-        CustomMetadataRules.validate(customMetadata, path);
-        secrets.computeIfAbsent(path, p -> new Secret()).customMetadata = Map.copyOf(customMetadata);
+        Secret secret = secrets.get(path);
+        if (secret == null) {
+            throw SecretStoreException.rejected("write metadata", path, 404);
+        }
+        Map<String, String> merged = new java.util.HashMap<>(secret.customMetadata);
+        changes.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
+        CustomMetadataRules.validate(merged, path);
+        secret.customMetadata = Map.copyOf(merged);
     }
 
     @Override

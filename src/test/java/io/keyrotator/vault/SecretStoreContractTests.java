@@ -106,18 +106,23 @@ abstract class SecretStoreContractTests {
     }
 
     @Test
-    void customMetadataRoundTripsAndIsReplacedWhole() {
+    void customMetadataRoundTripsAndIsMergedEntryByEntry() {
         KvPath path = newPath("contract");
         store().write(path, Map.of("api_key", KEY), 0);
 
-        store().writeCustomMetadata(path, Map.of("managed-by", "keyrotator", "key-version", "1"));
+        store().mergeCustomMetadata(path, Map.of("managed-by", "keyrotator", "key-version", "1", "team", "payments"));
         assertThat(store().metadata(path).orElseThrow().customMetadata())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("managed-by", "keyrotator", "key-version", "1"));
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("managed-by", "keyrotator", "key-version", "1", "team", "payments"));
         assertThat(store().read(path, SecretStore.LATEST).orElseThrow().customMetadata())
                 .containsEntry("managed-by", "keyrotator");
 
-        store().writeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
-        assertThat(store().metadata(path).orElseThrow().customMetadata()).isEqualTo(Map.of("managed-by", "keyrotator"));
+        Map<String, String> changes = new HashMap<>();
+        changes.put("key-version", null);
+        changes.put("fingerprint", "0f3a9c1d2e4b5a69");
+        store().mergeCustomMetadata(path, changes);
+        assertThat(store().metadata(path).orElseThrow().customMetadata())
+                .isEqualTo(Map.of("managed-by", "keyrotator", "team", "payments", "fingerprint", "0f3a9c1d2e4b5a69"));
     }
 
     @Test
@@ -126,7 +131,7 @@ abstract class SecretStoreContractTests {
         store().write(path, Map.of("api_key", KEY), 0);
         configureOutOfBand(path, 5, true, Duration.ofHours(1));
 
-        store().writeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
+        store().mergeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
 
         SecretMetadata metadata = store().metadata(path).orElseThrow();
         assertThat(metadata.maxVersions()).isEqualTo(5);
@@ -136,27 +141,26 @@ abstract class SecretStoreContractTests {
     }
 
     @Test
-    void customMetadataOnAnEmptyPathCreatesMetadataWithoutAVersion() {
+    void customMetadataOfAPathWithoutMetadataIsRefusedAndCreatesNothing() {
         KvPath path = newPath("contract");
 
-        store().writeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
-
-        SecretMetadata metadata = store().metadata(path).orElseThrow();
-        assertThat(metadata.currentVersion()).isZero();
-        assertThat(metadata.versions()).isEmpty();
-        assertThat(store().write(path, Map.of("api_key", KEY), 0).version()).isEqualTo(1);
+        assertThatThrownBy(() -> store().mergeCustomMetadata(path, Map.of("managed-by", "keyrotator")))
+                .isExactlyInstanceOf(SecretStoreException.class)
+                .hasMessageContaining("404");
+        assertThat(store().metadata(path)).isEmpty();
     }
 
     @Test
     void customMetadataThatVaultCannotStoreIsRejected() {
         KvPath path = newPath("contract");
+        store().write(path, Map.of("api_key", KEY), 0);
         Map<String, String> tooMany = new HashMap<>();
         IntStream.range(0, 65).forEach(i -> tooMany.put("k" + i, "v"));
 
-        assertThatThrownBy(() -> store().writeCustomMetadata(path, tooMany))
+        assertThatThrownBy(() -> store().mergeCustomMetadata(path, tooMany))
                 .isExactlyInstanceOf(SecretStoreException.class)
                 .hasMessageContaining("400");
-        assertThatThrownBy(() -> store().writeCustomMetadata(path, Map.of("fingerprint", "")))
+        assertThatThrownBy(() -> store().mergeCustomMetadata(path, Map.of("fingerprint", "")))
                 .isExactlyInstanceOf(SecretStoreException.class);
     }
 
@@ -250,7 +254,7 @@ abstract class SecretStoreContractTests {
         KvPath forbidden = newPath("forbidden");
 
         limited.write(allowed, Map.of("api_key", KEY), 0);
-        limited.writeCustomMetadata(allowed, Map.of("managed-by", "keyrotator"));
+        limited.mergeCustomMetadata(allowed, Map.of("managed-by", "keyrotator"));
         assertThat(limited.read(allowed, SecretStore.LATEST)).isPresent();
         assertThatThrownBy(() -> limited.write(forbidden, Map.of("api_key", KEY), 0))
                 .isInstanceOf(SecretStorePermissionDeniedException.class)

@@ -54,7 +54,7 @@ class SpringVaultSecretStoreIntegrationTests extends SecretStoreContractTests {
         String policy = "limited-" + prefix.replace("/", "");
         server.admin().writePolicy(policy, """
                 path "%1$s/data/%2$s*"     { capabilities = ["create", "read", "update"] }
-                path "%1$s/metadata/%2$s*" { capabilities = ["create", "read", "update", "delete"] }
+                path "%1$s/metadata/%2$s*" { capabilities = ["create", "read", "update", "patch", "delete"] }
                 path "%1$s/destroy/%2$s*"  { capabilities = ["update"] }
                 """.formatted(mount, prefix));
         return storeFor(server.address(), server.admin().createToken(policy));

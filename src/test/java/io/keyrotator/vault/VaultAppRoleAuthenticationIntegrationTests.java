@@ -40,7 +40,7 @@ class VaultAppRoleAuthenticationIntegrationTests {
         admin.call("POST", "sys/auth/" + authPath, Map.of("type", "approle"));
         admin.writePolicy(authPath, """
                 path "%1$s/data/api-keys/*"     { capabilities = ["create", "read", "update"] }
-                path "%1$s/metadata/api-keys/*" { capabilities = ["create", "read", "update", "delete"] }
+                path "%1$s/metadata/api-keys/*" { capabilities = ["create", "read", "update", "patch", "delete"] }
                 path "%1$s/destroy/api-keys/*"  { capabilities = ["update"] }
                 """.formatted(mount));
         String role = "auth/" + authPath + "/role/keyrotator";
@@ -63,7 +63,7 @@ class VaultAppRoleAuthenticationIntegrationTests {
 
         assertThat(secretStore.write(path, Map.of("api_key", "demo"), 0).version())
                 .isEqualTo(1);
-        secretStore.writeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
+        secretStore.mergeCustomMetadata(path, Map.of("managed-by", "keyrotator"));
         assertThat(secretStore.read(path, SecretStore.LATEST).orElseThrow().customMetadata())
                 .containsEntry("managed-by", "keyrotator");
     }
