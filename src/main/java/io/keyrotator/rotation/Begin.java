@@ -9,6 +9,14 @@ sealed interface Begin {
     record Started(
             ManagedKey key, WriteIntent intent, @Nullable KeyVersion version) implements Begin {}
 
+    /**
+     * The key is gone, or its generator changed, since the caller looked it up: look it up again.
+     */
+    record Changed() implements Begin {}
+
+    /** The key is in CONFLICT: only an overwriting rotation or an adoption may change it. */
+    record InConflict() implements Begin {}
+
     /** Another write of this key is in flight. */
     record Busy() implements Begin {}
 

@@ -52,6 +52,14 @@ public class KeyRecords {
                 .optional();
     }
 
+    /** Locks the row, if it still exists, until the transaction ends; the caller must be in one. */
+    Optional<ManagedKey> lockIfPresent(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")
+                .param(id)
+                .query(mapper)
+                .optional();
+    }
+
     /** Locks the row until the transaction ends; the caller must be in one. */
     public ManagedKey lock(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")

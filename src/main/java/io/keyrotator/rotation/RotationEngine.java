@@ -1,6 +1,5 @@
 package io.keyrotator.rotation;
 
-import io.keyrotator.rotation.ManagedKey.KeyState;
 import io.keyrotator.rotation.WriteIntent.Kind;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretVersion;
@@ -21,6 +20,7 @@ public class RotationEngine {
 
     private final SecretStore store;
     private final KeyRecords keys;
+    private final KnownKeys known;
     private final VersionRecords versions;
     private final KeyGenerator generator;
     private final RotationSteps steps;
@@ -34,6 +34,7 @@ public class RotationEngine {
     RotationEngine(
             SecretStore store,
             KeyRecords keys,
+            KnownKeys known,
             VersionRecords versions,
             KeyGenerator generator,
             RotationSteps steps,
@@ -45,6 +46,7 @@ public class RotationEngine {
             Clock clock) {
         this.store = store;
         this.keys = keys;
+        this.known = known;
         this.versions = versions;
         this.generator = generator;
         this.steps = steps;
@@ -69,14 +71,7 @@ public class RotationEngine {
         Instant deadline = clock.instant().plus(properties.limits().rotationWait());
         StaleReads stale = new StaleReads();
         while (true) {
-            ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
-            if (key.state() == KeyState.CONFLICT) {
-                if (!command.overwrite()) {
-                    throw VaultConflictException.of(name);
-                }
-                adoption.takeOver(name, command.actor());
-                continue;
-            }
+            ManagedKey key = known.find(name).orElseThrow(() -> KeyNotFoundException.named(name));
             Optional<Rotated> done = attemptWithFreshReads(key, command, stale);
             if (done.isPresent()) {
                 return done.get();
@@ -184,22 +179,25 @@ public class RotationEngine {
             metrics.rotation(key, command, null, "failure", since(startedAt));
             throw e;
         }
-        Begin begin = steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), command);
+        Begin begin =
+                steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), key.generator(), command);
         return switch (begin) {
             case Begin.Started started -> {
+                ManagedKey locked = started.key();
                 Instant now = clock.instant();
                 WriteIntent intent = started.intent();
                 Map<String, Object> payload = intent.kind() == Kind.PUBLISH
-                        ? VaultPayloads.publish(latest.orElseThrow(), key, fresh, intent.nextActiveAt())
+                        ? VaultPayloads.publish(latest.orElseThrow(), locked, fresh, intent.nextActiveAt())
                         : VaultPayloads.rotation(
                                 latest.orElse(null),
-                                key,
+                                locked,
                                 fresh,
                                 started.version().version(),
                                 intent.previousValidUntil(),
                                 now);
+                Optional<KeyVersion> confirmed;
                 try {
-                    writer.write(key, intent, payload);
+                    confirmed = writer.write(locked, intent, payload);
                 } catch (VaultConflictException e) {
                     metrics.rotation(key, command, started.version(), "conflict", since(startedAt));
                     throw e;
@@ -207,7 +205,9 @@ public class RotationEngine {
                     metrics.rotation(key, command, started.version(), "failure", since(startedAt));
                     throw e;
                 }
-                Optional<KeyVersion> done = versions.findById(started.version().id());
+                Optional<KeyVersion> done = confirmed.isPresent()
+                        ? confirmed
+                        : versions.findById(started.version().id());
                 metrics.rotation(key, command, done.orElse(null), "success", since(startedAt));
                 yield done.map(version -> new Rotated(version, false));
             }
@@ -228,6 +228,17 @@ public class RotationEngine {
                                 false))
                         : Optional.empty();
             case Begin.Busy busy -> Optional.empty();
+            case Begin.Changed changed -> {
+                known.forget(key.name());
+                yield Optional.empty();
+            }
+            case Begin.InConflict inConflict -> {
+                if (!command.overwrite()) {
+                    throw VaultConflictException.of(key.name());
+                }
+                adoption.takeOver(key.name(), command.actor());
+                yield Optional.empty();
+            }
             case Begin.Stale stale -> throw new StaleRead();
         };
     }

@@ -54,15 +54,23 @@ class RotationSteps {
     }
 
     @Transactional
-    public Begin beginRotation(long keyId, Observed observed, String fingerprint, RotationCommand command) {
+    public Begin beginRotation(
+            long keyId, Observed observed, String fingerprint, GeneratorSpec generator, RotationCommand command) {
         Instant now = clock.instant();
-        ManagedKey key = keys.lock(keyId);
+        Optional<ManagedKey> locked = keys.lockIfPresent(keyId);
+        if (locked.isEmpty() || !locked.get().generator().equals(generator)) {
+            return new Begin.Changed();
+        }
+        ManagedKey key = locked.get();
         Idempotency.Key idempotencyKey = command.idempotency();
         if (idempotencyKey != null) {
             Optional<Begin> earlier = idempotency.earlier(key.name(), idempotencyKey);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
+        }
+        if (key.state() == KeyState.CONFLICT) {
+            return new Begin.InConflict();
         }
         if (intents.open(keyId).isPresent()) {
             return new Begin.Busy();
@@ -140,20 +148,22 @@ class RotationSteps {
 
     /**
      * Confirms a write Vault has made. Fenced: only the intent's owner, or recovery once the lease
-     * ran out, gets to confirm; returns false when someone else already closed the intent.
+     * ran out, gets to confirm; returns the version as confirmed, or empty when someone else already
+     * closed the intent.
      */
     @Transactional
-    public boolean confirm(WriteIntent intent, long writtenVersion, String by) {
+    public Optional<KeyVersion> confirm(WriteIntent intent, long writtenVersion, String by) {
         Instant now = clock.instant();
         if (!intents.close(intent.id(), "DONE", "written", by)) {
-            return false;
+            return Optional.empty();
         }
         ManagedKey key = keys.lock(intent.keyId());
         long versionId = Objects.requireNonNull(intent.versionId());
         boolean dropped = false;
+        KeyVersion confirmed = null;
         switch (intent.kind()) {
             case REGISTER -> {
-                versions.becomeCurrent(versionId, writtenVersion, now);
+                confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
                 keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
             }
             case ROTATE, PROMOTE -> {
@@ -161,14 +171,14 @@ class RotationSteps {
                         | (intent.kind() == Kind.ROTATE && versions.retire(key.id(), State.NEXT, now) > 0)
                         | intent.previousValidUntil() == null;
                 versions.retireCurrent(key.id(), intent.previousValidUntil(), now);
-                versions.becomeCurrent(versionId, writtenVersion, now);
+                confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
                 keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), dropped, now);
             }
             case PUBLISH -> {
                 Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
                 dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
                         | versions.retire(key.id(), State.NEXT, now) > 0;
-                versions.becomeNext(versionId, writtenVersion, activeAt);
+                confirmed = versions.becomeNext(versionId, writtenVersion, activeAt);
                 keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
             }
             case CLOSE -> {
@@ -178,7 +188,8 @@ class RotationSteps {
         }
         events.written(key, intent.kind(), writtenVersion, dropped, now);
         sync.wakeAfterCommit();
-        return true;
+        return Optional.of(
+                confirmed != null ? confirmed : versions.findById(versionId).orElseThrow());
     }
 
     /**

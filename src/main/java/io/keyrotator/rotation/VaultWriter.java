@@ -6,6 +6,7 @@ import io.keyrotator.vault.SecretStoreException;
 import io.keyrotator.vault.SecretStorePermissionDeniedException;
 import io.keyrotator.vault.SecretStoreUnavailableException;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +42,11 @@ class VaultWriter {
         this.owner = owner;
     }
 
-    void write(ManagedKey key, WriteIntent intent, Map<String, Object> payload) {
+    /**
+     * Writes and confirms; returns the confirmed version, read back from the confirming statement,
+     * or empty when recovery confirmed it first.
+     */
+    Optional<KeyVersion> write(ManagedKey key, WriteIntent intent, Map<String, Object> payload) {
         long written;
         try {
             written = store.write(key.vaultPath(), payload, intent.cas()).version();
@@ -68,12 +73,14 @@ class VaultWriter {
             failures.abort(intent, reason(e), owner.id());
             throw e;
         }
-        if (!steps.confirm(intent, written, owner.id()) && !confirmedByRecovery(intent)) {
+        Optional<KeyVersion> confirmed = steps.confirm(intent, written, owner.id());
+        if (confirmed.isEmpty() && !confirmedByRecovery(intent)) {
             // recovery rolled the intent back before our write landed: Vault now holds a key the
             // database does not know, which an operator must resolve
             failures.vanished(key.id());
             throw VaultConflictException.of(key.name());
         }
+        return confirmed;
     }
 
     /** Whether Vault holds this intent's write; false when Vault cannot even be read now. */

@@ -89,17 +89,21 @@ public class VersionRecords {
         return findById(id).orElseThrow();
     }
 
-    void becomeCurrent(long id, long vaultVersion, Instant now) {
-        jdbc.sql("UPDATE key_version SET state = 'CURRENT', vault_version = COALESCE(vault_version, ?),"
-                        + " activated_at = ?, activate_at = NULL WHERE id = ?")
+    /** Returns the version as it now is, from {@code RETURNING}. */
+    KeyVersion becomeCurrent(long id, long vaultVersion, Instant now) {
+        return jdbc.sql("UPDATE key_version SET state = 'CURRENT', vault_version = COALESCE(vault_version, ?),"
+                        + " activated_at = ?, activate_at = NULL WHERE id = ? RETURNING " + COLUMNS)
                 .params(vaultVersion, timestamp(now), id)
-                .update();
+                .query(VersionRecords::map)
+                .single();
     }
 
-    void becomeNext(long id, long vaultVersion, Instant activateAt) {
-        jdbc.sql("UPDATE key_version SET state = 'NEXT', vault_version = ?, activate_at = ? WHERE id = ?")
+    KeyVersion becomeNext(long id, long vaultVersion, Instant activateAt) {
+        return jdbc.sql("UPDATE key_version SET state = 'NEXT', vault_version = ?, activate_at = ? WHERE id = ?"
+                        + " RETURNING " + COLUMNS)
                 .params(vaultVersion, timestamp(activateAt), id)
-                .update();
+                .query(VersionRecords::map)
+                .single();
     }
 
     /** The current version steps down: into the overlap window, or retired at once. */

@@ -246,6 +246,7 @@ class RotationProtocolIntegrationTests {
                 key.id(),
                 Observed.of(java.util.Optional.of(before), key),
                 fresh.fingerprint(),
+                key.generator(),
                 new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
         store.write(
                 key.vaultPath(),
@@ -281,6 +282,7 @@ class RotationProtocolIntegrationTests {
                 key.id(),
                 Observed.of(java.util.Optional.of(latest(name)), key),
                 "0123456789abcdef",
+                key.generator(),
                 new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
 
         clock.advance(properties.limits().intentLease().plusSeconds(1));
