@@ -14,10 +14,12 @@ final class Floor implements AutoCloseable {
     private final List<Connection> connections = new ArrayList<>();
     private final FloorVault vault;
     private final FloorDispatcher dispatcher;
+    private final FloorSync sync;
 
     private Floor(BenchStack stack, URI vaultAddress, int concurrency) throws Exception {
         vault = new FloorVault(stack.http, vaultAddress, stack.vault.rootToken());
         dispatcher = new FloorDispatcher(stack.connect());
+        sync = new FloorSync(stack.connect(), vault);
         for (int w = 0; w < concurrency; w++) {
             connections.add(stack.connect());
         }
@@ -39,12 +41,13 @@ final class Floor implements AutoCloseable {
         return Load.run(
                 connections.size(),
                 perWorker,
-                w -> new FloorRotation(new Jdbc(connections.get(w)), vault, keys.get(w), dispatcher::wake));
+                w -> new FloorRotation(new Jdbc(connections.get(w)), vault, keys.get(w), dispatcher::wake, sync::wake));
     }
 
     @Override
     public void close() throws Exception {
         dispatcher.close();
+        sync.close();
         for (Connection connection : connections) {
             connection.close();
         }

@@ -28,24 +28,31 @@ final class FloorRotation implements Load.Operation {
     private final FloorVault vault;
     private final String name;
     private final Runnable wakeDispatcher;
+    private final Runnable wakeSync;
+    private Map<String, Object> row;
+    private long lastWritten;
     private final String owner = "floor:" + UUID.randomUUID();
     private final SecureRandom random = new SecureRandom();
 
-    FloorRotation(Jdbc db, FloorVault vault, String name, Runnable wakeDispatcher) {
+    FloorRotation(Jdbc db, FloorVault vault, String name, Runnable wakeDispatcher, Runnable wakeSync) {
         this.db = db;
         this.vault = vault;
         this.name = name;
         this.wakeDispatcher = wakeDispatcher;
+        this.wakeSync = wakeSync;
     }
 
     @Override
     public void run() throws Exception {
-        Map<String, Object> row = db.query(KEY_BY_NAME, name).get(0);
+        // keyrotator looks a key up by name once, then keeps its path (KnownKeys)
+        if (row == null) {
+            row = db.query(KEY_BY_NAME, name).get(0);
+        }
         Key key = new Key(
                 (Long) row.get("id"),
                 (String) row.get("vault_mount"),
                 (String) row.get("vault_path"),
-                (Long) row.get("last_vault_version"),
+                lastWritten > 0 ? lastWritten : (Long) row.get("last_vault_version"),
                 (Long) row.get("overlap_seconds"),
                 (Long) row.get("rotation_period_seconds"));
         JsonNode latest = vault.readLatest(key.mount(), key.path());
@@ -60,9 +67,9 @@ final class FloorRotation implements Load.Operation {
         long[] began = begin(key, fingerprint, validUntil, now);
         long written = vault.write(key.mount(), key.path(), payload(latest, fresh, validUntil, now), key.cas());
         confirm(key, began[0], began[1], written, validUntil);
+        lastWritten = written;
         wakeDispatcher.run();
-        new FloorSync(db, vault).sync(key.id(), key.mount(), key.path(), written);
-        db.query(VERSION_BY_ID, began[0]);
+        wakeSync.run();
     }
 
     /** tx 1: returns the new version's id and the intent's id. */
@@ -106,7 +113,7 @@ final class FloorRotation implements Load.Operation {
             boolean dropped = db.update(RETIRE_IN_STATE, at(now), key.id(), "PREVIOUS") > 0;
             dropped |= db.update(RETIRE_IN_STATE, at(now), key.id(), "NEXT") > 0;
             db.update(RETIRE_CURRENT, at(validUntil), at(validUntil), at(validUntil), at(now), key.id());
-            db.update(BECOME_CURRENT, written, at(now), versionId);
+            db.query(BECOME_CURRENT, written, at(now), versionId);
             db.update(
                     RECORD_WRITE,
                     written,

@@ -18,7 +18,6 @@ final class FloorSql {
             + " reason, failure, created_at, activate_at, activated_at, valid_until, retired_at";
 
     static final String KEY_BY_NAME = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE name = ?";
-    static final String KEY_BY_ID = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE id = ?";
     static final String LOCK_KEY = "SELECT " + KEY_COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE";
     static final String OPEN_INTENT = "SELECT id, key_id, version_id, kind, owner, lease_until, cas, fingerprint,"
             + " previous_valid_until, next_active_at FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'";
@@ -42,7 +41,8 @@ final class FloorSql {
             + " retired_at = CASE WHEN CAST(? AS timestamptz) IS NULL THEN CAST(? AS timestamptz) END"
             + " WHERE key_id = ? AND state = 'CURRENT'";
     static final String BECOME_CURRENT = "UPDATE key_version SET state = 'CURRENT', vault_version ="
-            + " COALESCE(vault_version, ?), activated_at = ?, activate_at = NULL WHERE id = ?";
+            + " COALESCE(vault_version, ?), activated_at = ?, activate_at = NULL WHERE id = ? RETURNING "
+            + VERSION_COLUMNS;
     static final String RECORD_WRITE = "UPDATE managed_key SET last_vault_version = ?,"
             + " last_rotated_at = COALESCE(?, last_rotated_at), next_rotation_at = COALESCE(?, next_rotation_at),"
             + " destroy_below = CASE WHEN ? THEN ? ELSE destroy_below END, next_attempt_at = NULL,"
@@ -50,13 +50,6 @@ final class FloorSql {
             + " updated_at = ? WHERE id = ?";
     static final String INSERT_EVENT =
             "INSERT INTO webhook_event (id, type, key_name, payload, created_at) VALUES (?, ?, ?, ?, ?)";
-
-    static final String DESTROY_BELOW =
-            "SELECT destroy_below FROM managed_key WHERE id = ? AND destroy_below > destroyed_below";
-    static final String MARK_DESTROYED =
-            "UPDATE managed_key SET destroyed_below = GREATEST(destroyed_below, ?) WHERE id = ?";
-    static final String MARK_SYNCED =
-            "UPDATE managed_key SET metadata_synced = TRUE WHERE id = ? AND last_vault_version = ?";
 
     static final String UNFANNED = "SELECT id, type, key_name FROM webhook_event WHERE NOT fanned_out"
             + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED";

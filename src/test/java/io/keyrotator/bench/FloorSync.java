@@ -1,55 +1,128 @@
 package io.keyrotator.bench;
 
-import static io.keyrotator.bench.FloorSql.DESTROY_BELOW;
-import static io.keyrotator.bench.FloorSql.KEY_BY_ID;
-import static io.keyrotator.bench.FloorSql.MARK_DESTROYED;
-import static io.keyrotator.bench.FloorSql.MARK_SYNCED;
-import static io.keyrotator.bench.FloorSql.VERSION_IN_STATE;
-
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
-/** The floor's copy of keyrotator's {@code VaultSync}: the same calls and statements after tx 2. */
-final class FloorSync {
+/**
+ * The floor's copy of keyrotator's {@code VaultSync}: woken after each confirming commit, one pass
+ * claims the pending keys in one statement, destroys the versions between the watermarks and
+ * merge-patches custom_metadata for each, and settles the batch in one more statement, on a
+ * connection of its own, off the rotation's latency as in keyrotator.
+ */
+final class FloorSync implements AutoCloseable {
 
+    static final String CLAIM = """
+            WITH due AS (
+                SELECT id FROM managed_key
+                WHERE (NOT metadata_synced OR destroy_below > destroyed_below)
+                    AND (sync_after IS NULL OR sync_after <= now())
+                ORDER BY sync_after NULLS FIRST, id
+                LIMIT ? FOR UPDATE SKIP LOCKED)
+            UPDATE managed_key k SET sync_after = now() + make_interval(secs => ?)
+            FROM due WHERE k.id = due.id
+            RETURNING k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
+                k.last_vault_version, k.metadata_synced, k.last_rotated_at,
+                (SELECT v.version FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS version,
+                (SELECT v.fingerprint FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS fingerprint,
+                (SELECT v.trigger FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS trigger,
+                (SELECT v.valid_until FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1) AS until""";
+    static final String DONE = """
+            UPDATE managed_key k
+            SET destroyed_below = GREATEST(k.destroyed_below, d.below),
+                metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
+                sync_after = NULL, sync_failures = 0
+            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
+            WHERE k.id = d.id""";
+
+    private final Connection connection;
     private final Jdbc db;
     private final FloorVault vault;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final Thread loop;
+    private volatile boolean running = true;
 
-    FloorSync(Jdbc db, FloorVault vault) {
-        this.db = db;
+    FloorSync(Connection connection, FloorVault vault) {
+        this.connection = connection;
+        this.db = new Jdbc(connection);
         this.vault = vault;
+        this.loop = Thread.ofPlatform().name("floor-sync").start(this::loop);
     }
 
-    /** After tx 2: destroy what is no longer valid, then custom_metadata, each recorded when done. */
-    void sync(long keyId, String mount, String path, long written) throws Exception {
-        db.query(KEY_BY_ID, keyId);
-        long below = db.single(DESTROY_BELOW, keyId);
-        if (below > 0) {
-            List<Long> readable = new ArrayList<>();
-            vault.metadata(mount, path).path("versions").properties().forEach(e -> {
-                long version = Long.parseLong(e.getKey());
-                if (version < below && !e.getValue().path("destroyed").asBoolean()) {
-                    readable.add(version);
+    void wake() {
+        wakeUp.release();
+    }
+
+    @Override
+    public void close() throws Exception {
+        running = false;
+        wakeUp.release();
+        loop.join();
+        connection.close();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                wakeUp.tryAcquire(5, TimeUnit.SECONDS);
+                wakeUp.drainPermits();
+                if (running) {
+                    pass();
                 }
-            });
-            if (!readable.isEmpty()) {
-                vault.destroy(mount, path, readable);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                // the next pass claims again once the lease has run out
             }
-            db.update(MARK_DESTROYED, below, keyId);
         }
-        Map<String, String> custom = new LinkedHashMap<>();
-        custom.put("managed-by", "keyrotator");
-        Map<String, Object> current =
-                db.query(VERSION_IN_STATE, keyId, "CURRENT").get(0);
-        custom.put("key-version", current.get("version").toString());
-        custom.put("fingerprint", (String) current.get("fingerprint"));
-        custom.put("trigger", "manual");
-        db.query(VERSION_IN_STATE, keyId, "PREVIOUS");
-        JsonNode metadata = vault.metadata(mount, path);
-        vault.writeMetadata(mount, path, metadata, custom);
-        db.update(MARK_SYNCED, keyId, written);
+    }
+
+    private void pass() throws Exception {
+        List<Map<String, Object>> claimed = db.query(CLAIM, 100, 30);
+        List<Long> ids = new ArrayList<>();
+        List<Long> below = new ArrayList<>();
+        List<Long> versions = new ArrayList<>();
+        for (Map<String, Object> work : claimed) {
+            String mount = (String) work.get("vault_mount");
+            String path = (String) work.get("vault_path");
+            long destroyBelow = (Long) work.get("destroy_below");
+            long destroyedBelow = (Long) work.get("destroyed_below");
+            if (destroyBelow > destroyedBelow) {
+                vault.destroy(
+                        mount,
+                        path,
+                        LongStream.range(Math.max(1, destroyedBelow), destroyBelow)
+                                .boxed()
+                                .toList());
+            }
+            Map<String, Object> custom = new LinkedHashMap<>();
+            custom.put("managed-by", "keyrotator");
+            custom.put("key-version", String.valueOf(work.get("version")));
+            custom.put("fingerprint", work.get("fingerprint"));
+            custom.put("trigger", "manual");
+            custom.put("rotated-at", String.valueOf(work.get("last_rotated_at")));
+            custom.put("previous-expires-at", work.get("until") == null ? null : String.valueOf(work.get("until")));
+            vault.patchMetadata(mount, path, custom);
+            ids.add((Long) work.get("id"));
+            below.add(destroyBelow);
+            versions.add((Long) work.get("last_vault_version"));
+        }
+        if (!ids.isEmpty()) {
+            db.update(DONE, array(ids), array(below), array(versions));
+        }
+    }
+
+    private static String array(List<Long> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 }

@@ -39,12 +39,32 @@ final class FloorVault {
         return written.path("data").path("version").asLong();
     }
 
+    /** A write without check-and-set: whatever was there is replaced. */
+    void overwrite(String mount, String path, Map<String, Object> data) throws IOException, InterruptedException {
+        send("POST", mount + "/data/" + path, Map.of("data", data));
+    }
+
     JsonNode metadata(String mount, String path) throws IOException, InterruptedException {
         return send("GET", mount + "/metadata/" + path, null).path("data");
     }
 
     void destroy(String mount, String path, List<Long> versions) throws IOException, InterruptedException {
         send("PUT", mount + "/destroy/" + path, Map.of("versions", versions));
+    }
+
+    /** A JSON merge patch of custom_metadata, as keyrotator sends it: null removes an entry. */
+    void patchMetadata(String mount, String path, Map<String, Object> custom) throws IOException, InterruptedException {
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("custom_metadata", custom);
+        HttpRequest request = HttpRequest.newBuilder(address.resolve("/v1/" + mount + "/metadata/" + path))
+                .header("X-Vault-Token", token)
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 300) {
+            throw new IOException("PATCH metadata answered " + response.statusCode());
+        }
     }
 
     /** All four fields, as Spring Vault sends them. */

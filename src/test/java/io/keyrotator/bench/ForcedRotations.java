@@ -17,6 +17,8 @@ final class ForcedRotations {
     private final Rest rest;
     private final Map<Integer, Load.Figures> keyrotator = new LinkedHashMap<>();
     private final Map<Integer, Load.Figures> floor = new LinkedHashMap<>();
+    private final Map<Integer, Load.Figures> minimal = new LinkedHashMap<>();
+    private final Map<Integer, Load.Figures> seed = new LinkedHashMap<>();
     private final Map<String, Object> cpu = new LinkedHashMap<>();
 
     ForcedRotations(BenchStack stack, Sizes sizes) {
@@ -30,15 +32,24 @@ final class ForcedRotations {
         for (int concurrency : sizes.concurrencies()) {
             List<String> ours = register("kr-" + concurrency, concurrency);
             List<String> floors = register("floor-" + concurrency, concurrency);
+            List<String> minimals = register("minimal-" + concurrency, concurrency);
+            List<String> seeds = register("seed-" + concurrency, concurrency);
             measure(concurrency, sizes.warmupPerWorker(), ours, floors);
+            bareFloors(concurrency, sizes.warmupPerWorker(), minimals, seeds);
             Load.Figures[] measured = measure(concurrency, sizes.rotationsPerWorker(), ours, floors);
+            Load.Figures[] bare = bareFloors(concurrency, sizes.rotationsPerWorker(), minimals, seeds);
             floor.put(concurrency, measured[0]);
             keyrotator.put(concurrency, measured[1]);
+            minimal.put(concurrency, bare[0]);
+            seed.put(concurrency, bare[1]);
             addRows(report, concurrency, measured[1], measured[0]);
+            addMinimalRows(report, concurrency, measured[1], bare[0], bare[1]);
         }
         Map<String, Object> raw = new LinkedHashMap<>();
         keyrotator.forEach((c, f) -> raw.put("keyrotator-" + c, Report.figures(f)));
         floor.forEach((c, f) -> raw.put("floor-" + c, Report.figures(f)));
+        minimal.forEach((c, f) -> raw.put("minimal-" + c, Report.figures(f)));
+        seed.forEach((c, f) -> raw.put("seedLoop-" + c, Report.figures(f)));
         report.raw("forcedRotations", raw);
         report.raw("cpuMillisPerRotation", cpu);
     }
@@ -74,6 +85,61 @@ final class ForcedRotations {
                 .requireNoErrors("keyrotator at concurrency " + concurrency);
         cpu.put("keyrotator-" + concurrency, ourCpu.stop(service.operations()));
         return new Load.Figures[] {bare, service};
+    }
+
+    /**
+     * The minimal crash-safe rotation and the seed loop at this concurrency, each worker on a key
+     * of its own; returns {minimal, seed loop}.
+     */
+    private Load.Figures[] bareFloors(int concurrency, int perWorker, List<String> minimals, List<String> seeds)
+            throws Exception {
+        FloorVault vault = new FloorVault(stack.http, stack.vault.address(), stack.vault.rootToken());
+        List<java.sql.Connection> connections = new ArrayList<>();
+        try {
+            List<MinimalRotation> rotations = new ArrayList<>();
+            for (String name : minimals) {
+                java.sql.Connection connection = stack.connect();
+                connections.add(connection);
+                rotations.add(new MinimalRotation(new Jdbc(connection), vault, name));
+            }
+            Load.Figures least = Load.run(concurrency, perWorker, rotations::get)
+                    .requireNoErrors("minimal at concurrency " + concurrency);
+            Load.Figures naive = Load.run(
+                            concurrency, perWorker, w -> new SeedLoop(vault, "secret", "api-keys/" + seeds.get(w)))
+                    .requireNoErrors("seed loop at concurrency " + concurrency);
+            return new Load.Figures[] {least, naive};
+        } finally {
+            for (java.sql.Connection connection : connections) {
+                connection.close();
+            }
+        }
+    }
+
+    /** Issue 19's targets against the minimal floor; the seed loop is shown, with no target. */
+    private static void addMinimalRows(
+            Report report, int concurrency, Load.Figures ours, Load.Figures least, Load.Figures naive) {
+        String scenario = "forced rotations via REST, concurrency " + concurrency;
+        report.ratio(
+                scenario,
+                "rotations/s ÷ minimal (%.0f ÷ %.0f)".formatted(ours.perSecond(), least.perSecond()),
+                ours.perSecond() / least.perSecond(),
+                ">=",
+                concurrency == 1 ? 0.5 : 0.4);
+        if (concurrency == 1) {
+            report.ratio(
+                    scenario,
+                    "p50 ÷ minimal's (%.1f ÷ %.1f ms)".formatted(ours.p50(), least.p50()),
+                    ours.p50() / least.p50(),
+                    "<=",
+                    2.0);
+        }
+        report.row(
+                scenario,
+                "seed loop (no CAS, no database): rotations/s, p50",
+                "%.0f/s, %.1f ms (keyrotator ÷ seed loop %.2f)"
+                        .formatted(naive.perSecond(), naive.p50(), ours.perSecond() / naive.perSecond()),
+                "—",
+                null);
     }
 
     List<String> register(String prefix, int count) throws Exception {
