@@ -31,6 +31,21 @@ class ModularityTests {
         slices().matching("io.keyrotator.(*)..").should().beFreeOfCycles().check(classes);
     }
 
+    /**
+     * Rotation publishes {@code KeyEvent}s; webhooks listens inside the same transaction. Rotation
+     * knows nothing of webhooks, so the protocol can change without the delivery machinery.
+     */
+    @Test
+    void rotationDoesNotReachIntoWebhooks() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.keyrotator.rotation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.keyrotator.webhooks..")
+                .check(classes);
+    }
+
     @Test
     void theVaultPortDependsOnNoOtherFeature() {
         noClasses()

@@ -1,27 +1,24 @@
 package io.keyrotator.rotation;
 
 import io.keyrotator.rotation.KeyVersion.State;
-import io.keyrotator.webhooks.Outbox;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
- * The events of docs/contract.md#events, written to the outbox inside the transaction that makes
- * the change (docs/architecture.md#invariant-5-no-lost-notification). Payloads carry versions and
- * fingerprints, never key material.
+ * Publishes the {@link KeyEvent}s of a confirmed or failed write, inside the transaction that makes
+ * the change; the webhooks package turns them into outbox rows in that same transaction.
  */
 @Component
 class RotationEvents {
 
-    private final Outbox outbox;
+    private final ApplicationEventPublisher publisher;
     private final VersionRecords versions;
 
-    RotationEvents(Outbox outbox, VersionRecords versions) {
-        this.outbox = outbox;
+    RotationEvents(ApplicationEventPublisher publisher, VersionRecords versions) {
+        this.publisher = publisher;
         this.versions = versions;
     }
 
@@ -29,54 +26,42 @@ class RotationEvents {
     void written(ManagedKey key, WriteIntent.Kind kind, long vaultVersion, boolean droppedKeys, Instant now) {
         switch (kind) {
             case ROTATE, PROMOTE ->
-                outbox.record(
-                        "key.rotated",
-                        key.name(),
-                        data(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now));
+                publisher.publishEvent(new KeyEvent.Rotated(
+                        snapshot(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now)));
             case PUBLISH ->
-                outbox.record(
-                        "key.next_published",
-                        key.name(),
-                        data(key, versions.inState(key.id(), State.NEXT), vaultVersion, now));
+                publisher.publishEvent(new KeyEvent.NextPublished(
+                        snapshot(key, versions.inState(key.id(), State.NEXT), vaultVersion, now)));
             case CLOSE, REGISTER -> {}
         }
         if (kind == WriteIntent.Kind.CLOSE || (droppedKeys && kind != WriteIntent.Kind.REGISTER)) {
-            outbox.record(
-                    "key.previous_expired",
-                    key.name(),
-                    data(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now));
+            publisher.publishEvent(new KeyEvent.PreviousExpired(
+                    snapshot(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now)));
         }
     }
 
     void failed(ManagedKey key, @Nullable KeyVersion attempt, String reason) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("key", key.name());
-        data.put("version", attempt == null ? null : attempt.version());
-        data.put("trigger", attempt == null ? null : attempt.trigger().id());
-        data.put("reason", reason);
-        data.put("vaultMount", key.vaultPath().mount());
-        data.put("vaultPath", key.vaultPath().path());
-        outbox.record("key.rotation_failed", key.name(), data);
+        publisher.publishEvent(new KeyEvent.RotationFailed(
+                key.name(),
+                attempt == null ? null : attempt.version(),
+                attempt == null ? null : attempt.trigger().id(),
+                reason,
+                key.vaultPath().mount(),
+                key.vaultPath().path()));
     }
 
-    private Map<String, Object> data(ManagedKey key, Optional<KeyVersion> subject, long vaultVersion, Instant now) {
+    private KeyEvent.Snapshot snapshot(ManagedKey key, Optional<KeyVersion> subject, long vaultVersion, Instant now) {
         Optional<KeyVersion> previous = versions.inState(key.id(), State.PREVIOUS);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("key", key.name());
-        data.put("version", subject.map(KeyVersion::version).orElse(null));
-        data.put("previousVersion", previous.map(KeyVersion::version).orElse(null));
-        data.put("fingerprint", subject.map(KeyVersion::fingerprint).orElse(null));
-        data.put("vaultMount", key.vaultPath().mount());
-        data.put("vaultPath", key.vaultPath().path());
-        data.put("vaultVersion", vaultVersion);
-        data.put(
-                "previousValidUntil",
-                previous.map(KeyVersion::validUntil).map(VaultPayloads::rfc3339).orElse(null));
-        data.put(
-                "nextActiveAt",
-                subject.map(KeyVersion::activateAt).map(VaultPayloads::rfc3339).orElse(null));
-        data.put("trigger", subject.map(v -> v.trigger().id()).orElse(null));
-        data.put("rotatedAt", VaultPayloads.rfc3339(now));
-        return data;
+        return new KeyEvent.Snapshot(
+                key.name(),
+                subject.map(KeyVersion::version).orElse(null),
+                previous.map(KeyVersion::version).orElse(null),
+                subject.map(KeyVersion::fingerprint).orElse(null),
+                key.vaultPath().mount(),
+                key.vaultPath().path(),
+                vaultVersion,
+                previous.map(KeyVersion::validUntil).orElse(null),
+                subject.map(KeyVersion::activateAt).orElse(null),
+                subject.map(v -> v.trigger().id()).orElse(null),
+                now);
     }
 }
