@@ -1,6 +1,8 @@
 package io.keyrotator.rotation;
 
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,9 +13,13 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RotationProperties.class)
 class ClockConfiguration {
 
+    /**
+     * {@code keyrotator.clock.offset} shifts this replica's clock, as a node whose clock is wrong
+     * would: for skew drills. Leases and locks are counted in the database's time and do not move.
+     */
     @Bean
     @ConditionalOnMissingBean
-    Clock clock() {
-        return Clock.systemUTC();
+    Clock clock(@Value("${keyrotator.clock.offset:PT0S}") Duration offset) {
+        return offset.isZero() ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), offset);
     }
 }
