@@ -22,14 +22,17 @@ class Idempotency {
     private final JdbcClient jdbc;
     private final VersionRecords versions;
     private final Duration retention;
+    private final Duration abandonedAfter;
 
     Idempotency(
             JdbcClient jdbc,
             VersionRecords versions,
-            @Value("${keyrotator.retention.idempotency:PT24H}") Duration retention) {
+            @Value("${keyrotator.retention.idempotency:PT24H}") Duration retention,
+            RotationProperties properties) {
         this.jdbc = jdbc;
         this.versions = versions;
         this.retention = retention;
+        this.abandonedAfter = properties.limits().intentLease();
     }
 
     /** A forced rotation's Idempotency-Key: who sent it, the key, and a hash of the request. */
@@ -37,17 +40,21 @@ class Idempotency {
 
     /** What an earlier request with the same key decided; empty when there is none to honour. */
     Optional<Begin> earlier(String keyName, Key key) {
-        var found = jdbc.sql("SELECT request_hash, version_id FROM idempotency_record WHERE caller = ?"
-                        + " AND key_name = ? AND idempotency_key = ?"
-                        + " AND created_at > now() - make_interval(secs => ?)")
-                .params(key.caller(), keyName, key.value(), retention.toSeconds())
-                .query((rs, row) -> new Earlier(rs.getString(1), (Long) rs.getObject(2)))
+        var found = jdbc.sql("SELECT request_hash, version_id, status IS NULL AND created_at > now()"
+                        + " - make_interval(secs => ?) FROM idempotency_record WHERE caller = ? AND key_name = ?"
+                        + " AND idempotency_key = ? AND created_at > now() - make_interval(secs => ?)")
+                .params(abandonedAfter.toSeconds(), key.caller(), keyName, key.value(), retention.toSeconds())
+                .query((rs, row) -> new Earlier(rs.getString(1), (Long) rs.getObject(2), rs.getBoolean(3)))
                 .optional();
         if (found.isEmpty()) {
             return Optional.empty();
         }
         if (!found.get().hash().equals(key.requestHash())) {
             return Optional.of(new Begin.Mismatch());
+        }
+        if (found.get().versionId() == null) {
+            // a claim of the previous release (rolling upgrade): wait while it may still be running
+            return found.get().inFlightBefore() ? Optional.of(new Begin.Busy()) : Optional.empty();
         }
         Optional<KeyVersion> version =
                 Optional.ofNullable(found.get().versionId()).flatMap(versions::findById);
@@ -76,5 +83,5 @@ class Idempotency {
                 .update();
     }
 
-    private record Earlier(String hash, @Nullable Long versionId) {}
+    private record Earlier(String hash, @Nullable Long versionId, boolean inFlightBefore) {}
 }

@@ -37,7 +37,12 @@ class RecoveryJob {
 
     @EventListener(ApplicationReadyEvent.class)
     void recoverAtStartup() {
-        self.recover();
+        try {
+            self.recover();
+        } catch (RuntimeException e) {
+            // the periodic pass tries again; a service that cannot start recovers nothing
+            log.error("Recovery at start-up failed, retried by the periodic pass", e);
+        }
     }
 
     @Scheduled(fixedDelayString = "${keyrotator.scheduler.poll-interval:PT10S}", initialDelayString = "PT10S")
@@ -66,6 +71,10 @@ class RecoveryJob {
                 throw e;
             } catch (SecretStoreException e) {
                 log.warn("Recovery of intent {} postponed: {}", intent.id(), e.getMessage());
+            } catch (RuntimeException e) {
+                // one intent that cannot be resolved must not stop the others, nor start-up
+                log.error(
+                        "Recovery of intent {} of key id {} failed, retried next pass", intent.id(), intent.keyId(), e);
             }
         }
         repaired += sync.runOnce();
