@@ -165,28 +165,12 @@ final class Stack implements AutoCloseable {
     void kill(ServiceProcess service) {
         kills.add(System.nanoTime());
         service.kill();
-        Object until = db.sql("SELECT max(lock_until) FROM shedlock").query().singleValue();
-        deadLocksUntil = until == null ? null : ((java.sql.Timestamp) until).toInstant();
     }
 
-    private java.time.@Nullable Instant deadLocksUntil;
-
-    /**
-     * Waits until the ShedLock locks a SIGKILLed service held have run out ({@code lockAtMostFor}
-     * after their last keep-alive, in database time) and the next poll had a chance to take them.
-     */
-    void awaitLocksOfTheDeadReleased(Duration atMost) {
-        java.time.Instant until = deadLocksUntil;
-        if (until == null) {
-            return;
-        }
-        org.awaitility.Awaitility.await("the locks of a killed service run out")
-                .atMost(atMost)
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> Boolean.TRUE.equals(db.sql("SELECT now() > ?")
-                        .param(java.sql.Timestamp.from(until))
-                        .query(Boolean.class)
-                        .single()));
+    /** Ends every ShedLock lock now: only for a stack whose every service is dead. */
+    void releaseLocksOfTheDead() {
+        db.sql("UPDATE shedlock SET lock_until = now() WHERE lock_until > now()")
+                .update();
     }
 
     Invariants invariants() {
