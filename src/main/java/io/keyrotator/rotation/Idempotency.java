@@ -78,9 +78,13 @@ class Idempotency {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     @SchedulerLock(name = "keyrotator-idempotency-retention", lockAtMostFor = SchedulingConfiguration.LOCK_AT_MOST_FOR)
     public void expire() {
-        jdbc.sql("DELETE FROM idempotency_record WHERE created_at < now() - make_interval(secs => ?)")
-                .param(retention.toSeconds())
-                .update();
+        // in batches, like the other retention jobs: a backlog never becomes one long transaction
+        while (jdbc.sql("""
+                                DELETE FROM idempotency_record WHERE ctid IN (
+                                    SELECT ctid FROM idempotency_record
+                                    WHERE created_at < now() - make_interval(secs => ?) LIMIT 1000)""").param(retention.toSeconds()).update() == 1000) {
+            // the next batch
+        }
     }
 
     private record Earlier(String hash, @Nullable Long versionId, boolean inFlightBefore) {}

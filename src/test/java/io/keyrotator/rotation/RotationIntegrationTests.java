@@ -301,6 +301,36 @@ class RotationIntegrationTests {
         assertThat(api.delete("/api/v1/keys/" + poison).status()).isEqualTo(204);
     }
 
+    @Test
+    void finishedIntentsPastTheirRetentionArePurgedInBatchesAndOpenOrRecentOnesStay(
+            @Autowired IntentRetention retention) {
+        String name = register(Map.of());
+        long keyId = jdbc.sql("SELECT id FROM managed_key WHERE name = ?")
+                .param(name)
+                .query(Long.class)
+                .single();
+        jdbc.sql("""
+                        INSERT INTO vault_write_intent (key_id, kind, state, owner, lease_until, cas, fingerprint,
+                            created_at, finished_at, outcome)
+                        SELECT ?, 'ROTATE', 'DONE', 'old', now() - interval '40 days', g, '0123456789abcdef',
+                            now() - interval '40 days', now() - interval '40 days', 'written'
+                        FROM generate_series(1, 100000) g""").param(keyId).update();
+        long recentBefore = jdbc.sql("SELECT count(*) FROM vault_write_intent WHERE owner <> 'old'")
+                .query(Long.class)
+                .single();
+
+        long purged = retention.purgeOnce();
+
+        assertThat(purged).isEqualTo(100_000);
+        assertThat(jdbc.sql("SELECT count(*) FROM vault_write_intent")
+                        .query(Long.class)
+                        .single())
+                .as("the registration's own intent, finished just now")
+                .isEqualTo(recentBefore)
+                .isPositive();
+        assertThat(retention.purgeOnce()).isZero();
+    }
+
     private String register(Map<String, Object> settings) {
         String name = uniqueName();
         var body = new java.util.HashMap<String, Object>(settings);

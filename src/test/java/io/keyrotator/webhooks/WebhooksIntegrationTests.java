@@ -418,6 +418,37 @@ class WebhooksIntegrationTests {
                 .isEqualTo(attempts.get(0).getHeader("webhook-id"));
     }
 
+    @Test
+    void settledEventsPastTheirRetentionArePurgedWithTheirDeliveriesAndPendingOnesStay(
+            @Autowired EventRetention retention, @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        Api.Response hook = api.post("/api/v1/webhooks", Map.of("url", "http://127.0.0.1:9/retention"));
+        UUID subscription = UUID.fromString((String) hook.json().get("id"));
+        jdbc.sql("""
+                        INSERT INTO webhook_event (id, type, key_name, payload, fanned_out, created_at)
+                        SELECT gen_random_uuid(), 'key.rotated', 'old-' || g, '{}', TRUE, now() - interval '40 days'
+                        FROM generate_series(1, 20000) g""").update();
+        jdbc.sql("""
+                        INSERT INTO webhook_delivery (id, subscription_id, event_id, status, created_at)
+                        SELECT gen_random_uuid(), ?, e.id,
+                            CASE WHEN e.key_name = 'old-1' THEN 'FAILED' ELSE 'DELIVERED' END, e.created_at
+                        FROM webhook_event e WHERE e.key_name LIKE 'old-%'""").param(subscription).update();
+
+        long purged = retention.purgeOnce();
+
+        assertThat(purged).isEqualTo(19_999);
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_event WHERE key_name LIKE 'old-%'")
+                        .query(Long.class)
+                        .single())
+                .as("the event still waiting for its delivery")
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM webhook_delivery WHERE subscription_id = ?")
+                        .param(subscription)
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(api.delete("/api/v1/webhooks/" + subscription).status()).isEqualTo(204);
+    }
+
     private String register() {
         String name = "hook-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(api.post("/api/v1/keys", Map.of("name", name)).status()).isEqualTo(201);
