@@ -52,12 +52,38 @@ public class KeyRecords {
                 .optional();
     }
 
-    /** Locks the row, if it still exists, until the transaction ends; the caller must be in one. */
-    Optional<ManagedKey> lockIfPresent(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")
+    /**
+     * A key locked for a rotation, with what the first transaction checks about it, read in the same
+     * round trip: whether a write is open, the CURRENT fingerprint, and the last forced rotation.
+     */
+    record Locked(
+            ManagedKey key,
+            boolean writing,
+            @Nullable String currentFingerprint,
+            @Nullable Instant lastManualRotation) {}
+
+    /**
+     * Two round trips, not one: the checks must be read after the lock is held. Read in the same
+     * statement as the lock, they would come from a snapshot taken before a wait for it, and miss
+     * the intent the holder just committed.
+     */
+    Optional<Locked> lockForRotation(long id) {
+        Optional<ManagedKey> key = jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")
                 .param(id)
                 .query(mapper)
                 .optional();
+        return key.map(locked -> jdbc.sql("SELECT"
+                        + " EXISTS (SELECT 1 FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'),"
+                        + " (SELECT fingerprint FROM key_version WHERE key_id = ? AND state = 'CURRENT'),"
+                        + " (SELECT max(created_at) FROM key_version WHERE key_id = ? AND trigger = 'MANUAL'"
+                        + " AND state <> 'FAILED')")
+                .params(id, id, id)
+                .query((rs, row) -> new Locked(
+                        locked,
+                        rs.getBoolean(1),
+                        rs.getString(2),
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant()))
+                .single());
     }
 
     /** Locks the row until the transaction ends; the caller must be in one. */

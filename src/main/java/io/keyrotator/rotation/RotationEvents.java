@@ -22,20 +22,32 @@ class RotationEvents {
         this.versions = versions;
     }
 
-    /** After a confirmed write: what it made current, published or ended. */
-    void written(ManagedKey key, WriteIntent.Kind kind, long vaultVersion, boolean droppedKeys, Instant now) {
-        switch (kind) {
-            case ROTATE, PROMOTE ->
-                publisher.publishEvent(new KeyEvent.Rotated(
-                        snapshot(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now)));
-            case PUBLISH ->
-                publisher.publishEvent(new KeyEvent.NextPublished(
-                        snapshot(key, versions.inState(key.id(), State.NEXT), vaultVersion, now)));
-            case CLOSE, REGISTER -> {}
+    /**
+     * After a confirmed write: what it made current, published or ended. {@code confirmed} is the
+     * version the write made CURRENT or NEXT and {@code previous} the one that stepped down into
+     * an overlap, both as the confirming statements returned them, so nothing is read again.
+     */
+    void written(
+            ManagedKey key,
+            WriteIntent.Kind kind,
+            long vaultVersion,
+            boolean droppedKeys,
+            Instant now,
+            @Nullable KeyVersion confirmed,
+            @Nullable KeyVersion previous) {
+        boolean rotated = kind == WriteIntent.Kind.ROTATE || kind == WriteIntent.Kind.PROMOTE;
+        if (rotated) {
+            publisher.publishEvent(new KeyEvent.Rotated(snapshot(key, confirmed, previous, vaultVersion, now)));
+        } else if (kind == WriteIntent.Kind.PUBLISH) {
+            // publishing retires any previous key first: there is none left to report
+            publisher.publishEvent(new KeyEvent.NextPublished(snapshot(key, confirmed, null, vaultVersion, now)));
         }
         if (kind == WriteIntent.Kind.CLOSE || (droppedKeys && kind != WriteIntent.Kind.REGISTER)) {
-            publisher.publishEvent(new KeyEvent.PreviousExpired(
-                    snapshot(key, versions.inState(key.id(), State.CURRENT), vaultVersion, now)));
+            KeyVersion current = rotated
+                    ? confirmed
+                    : versions.inState(key.id(), State.CURRENT).orElse(null);
+            publisher.publishEvent(
+                    new KeyEvent.PreviousExpired(snapshot(key, current, rotated ? previous : null, vaultVersion, now)));
         }
     }
 
@@ -49,8 +61,14 @@ class RotationEvents {
                 key.vaultPath().path()));
     }
 
-    private KeyEvent.Snapshot snapshot(ManagedKey key, Optional<KeyVersion> subject, long vaultVersion, Instant now) {
-        Optional<KeyVersion> previous = versions.inState(key.id(), State.PREVIOUS);
+    private static KeyEvent.Snapshot snapshot(
+            ManagedKey key,
+            @Nullable KeyVersion confirmed,
+            @Nullable KeyVersion stepped,
+            long vaultVersion,
+            Instant now) {
+        Optional<KeyVersion> subject = Optional.ofNullable(confirmed);
+        Optional<KeyVersion> previous = Optional.ofNullable(stepped);
         return new KeyEvent.Snapshot(
                 key.name(),
                 subject.map(KeyVersion::version).orElse(null),

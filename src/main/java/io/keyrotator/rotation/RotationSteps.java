@@ -57,11 +57,11 @@ class RotationSteps {
     public Begin beginRotation(
             long keyId, Observed observed, String fingerprint, GeneratorSpec generator, RotationCommand command) {
         Instant now = clock.instant();
-        Optional<ManagedKey> locked = keys.lockIfPresent(keyId);
-        if (locked.isEmpty() || !locked.get().generator().equals(generator)) {
+        Optional<KeyRecords.Locked> locked = keys.lockForRotation(keyId);
+        if (locked.isEmpty() || !locked.get().key().generator().equals(generator)) {
             return new Begin.Changed();
         }
-        ManagedKey key = locked.get();
+        ManagedKey key = locked.get().key();
         Idempotency.Key idempotencyKey = command.idempotency();
         if (idempotencyKey != null) {
             Optional<Begin> earlier = idempotency.earlier(key.name(), idempotencyKey);
@@ -72,17 +72,18 @@ class RotationSteps {
         if (key.state() == KeyState.CONFLICT) {
             return new Begin.InConflict();
         }
-        if (intents.open(keyId).isPresent()) {
+        if (locked.get().writing()) {
             return new Begin.Busy();
         }
         if (command.trigger() == KeyVersion.Trigger.SCHEDULED && !schedule.isDue(key, now)) {
             return new Begin.NothingToDo();
         }
-        Optional<Instant> allowedFrom = manualAllowedFrom(keyId, command);
+        Optional<Instant> allowedFrom = manualAllowedFrom(locked.get().lastManualRotation(), command);
         if (allowedFrom.isPresent() && allowedFrom.get().isAfter(now)) {
             return new Begin.RateLimited(java.time.Duration.between(now, allowedFrom.get()));
         }
-        Optional<Begin> unexplained = checkObserved(key, observed, fingerprint, command, now);
+        Optional<Begin> unexplained =
+                checkObserved(key, locked.get().currentFingerprint(), observed, fingerprint, command, now);
         if (unexplained.isPresent()) {
             return unexplained.get();
         }
@@ -124,7 +125,10 @@ class RotationSteps {
                 || (key.nextAttemptAt() != null && key.nextAttemptAt().isAfter(now))) {
             return new Begin.NothingToDo();
         }
-        Optional<Begin> unexplained = checkObserved(key, observed, null, null, now);
+        String current = versions.inState(key.id(), State.CURRENT)
+                .map(KeyVersion::fingerprint)
+                .orElse(null);
+        Optional<Begin> unexplained = checkObserved(key, current, observed, null, null, now);
         if (unexplained.isPresent()) {
             return unexplained.get();
         }
@@ -161,6 +165,7 @@ class RotationSteps {
         long versionId = Objects.requireNonNull(intent.versionId());
         boolean dropped = false;
         KeyVersion confirmed = null;
+        KeyVersion steppedDown = null;
         switch (intent.kind()) {
             case REGISTER -> {
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
@@ -170,7 +175,9 @@ class RotationSteps {
                 dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
                         | (intent.kind() == Kind.ROTATE && versions.retire(key.id(), State.NEXT, now) > 0)
                         | intent.previousValidUntil() == null;
-                versions.retireCurrent(key.id(), intent.previousValidUntil(), now);
+                steppedDown = versions.retireCurrent(key.id(), intent.previousValidUntil(), now)
+                        .filter(v -> v.state() == State.PREVIOUS)
+                        .orElse(null);
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
                 keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), dropped, now);
             }
@@ -186,7 +193,7 @@ class RotationSteps {
                 keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
             }
         }
-        events.written(key, intent.kind(), writtenVersion, dropped, now);
+        events.written(key, intent.kind(), writtenVersion, dropped, now, confirmed, steppedDown);
         sync.wakeAfterCommit();
         return Optional.of(
                 confirmed != null ? confirmed : versions.findById(versionId).orElseThrow());
@@ -199,6 +206,7 @@ class RotationSteps {
      */
     private Optional<Begin> checkObserved(
             ManagedKey key,
+            @Nullable String current,
             Observed observed,
             @Nullable String attempted,
             @Nullable RotationCommand command,
@@ -206,9 +214,6 @@ class RotationSteps {
         if (observed.vaultVersion() < key.lastVaultVersion()) {
             return Optional.of(new Begin.Stale());
         }
-        String current = versions.inState(key.id(), State.CURRENT)
-                .map(KeyVersion::fingerprint)
-                .orElse(null);
         if (observed.vaultVersion() == key.lastVaultVersion()
                 && Objects.equals(current, observed.currentFingerprint())) {
             return Optional.empty();
@@ -226,12 +231,12 @@ class RotationSteps {
         return Optional.of(new Begin.Conflict(failed));
     }
 
-    private Optional<Instant> manualAllowedFrom(long keyId, RotationCommand command) {
+    private Optional<Instant> manualAllowedFrom(@Nullable Instant lastManualRotation, RotationCommand command) {
         var interval = properties.limits().minManualInterval();
-        if (command.trigger() != KeyVersion.Trigger.MANUAL || interval.isZero()) {
+        if (command.trigger() != KeyVersion.Trigger.MANUAL || interval.isZero() || lastManualRotation == null) {
             return Optional.empty();
         }
-        return versions.lastManualRotation(keyId).map(last -> last.plus(interval));
+        return Optional.of(lastManualRotation.plus(interval));
     }
 
     private @Nullable Instant validUntil(ManagedKey key, RotationCommand command, Instant now) {

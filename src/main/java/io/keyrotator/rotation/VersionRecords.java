@@ -58,15 +58,6 @@ public class VersionRecords {
                 .optional();
     }
 
-    /** When the key was last rotated by hand (a forced rotation that did not fail). */
-    Optional<Instant> lastManualRotation(long keyId) {
-        return jdbc.sql("SELECT max(created_at) FROM key_version WHERE key_id = ? AND trigger = 'MANUAL'"
-                        + " AND state <> 'FAILED'")
-                .param(keyId)
-                .query((rs, row) -> Optional.ofNullable(instant(rs, "max")))
-                .single();
-    }
-
     /** Inserts the key's next version number; the caller holds the key's row lock. */
     KeyVersion insert(
             long keyId,
@@ -76,17 +67,14 @@ public class VersionRecords {
             @Nullable String actor,
             @Nullable String reason,
             Instant now) {
-        int next = jdbc.sql("SELECT COALESCE(MAX(version), 0) + 1 FROM key_version WHERE key_id = ?")
-                .param(keyId)
-                .query(Integer.class)
-                .single();
-        long id = jdbc.sql("""
+        // one round trip: the number, the row and what it holds
+        return jdbc.sql("""
                         INSERT INTO key_version (key_id, version, state, fingerprint, trigger, actor, reason, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")
-                .params(keyId, next, state.name(), fingerprint, trigger.name(), actor, reason, timestamp(now))
-                .query(Long.class)
+                        SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ?, ? FROM key_version WHERE key_id = ?
+                        RETURNING\s""" + COLUMNS)
+                .params(keyId, state.name(), fingerprint, trigger.name(), actor, reason, timestamp(now), keyId)
+                .query(VersionRecords::map)
                 .single();
-        return findById(id).orElseThrow();
     }
 
     /** Returns the version as it now is, from {@code RETURNING}. */
@@ -107,17 +95,20 @@ public class VersionRecords {
     }
 
     /** The current version steps down: into the overlap window, or retired at once. */
-    void retireCurrent(long keyId, @Nullable Instant validUntil, Instant now) {
-        jdbc.sql("""
+    /** Returns the version that stepped down, if there was one. */
+    Optional<KeyVersion> retireCurrent(long keyId, @Nullable Instant validUntil, Instant now) {
+        return jdbc.sql("""
                         UPDATE key_version SET
                             state = CASE WHEN CAST(:until AS timestamptz) IS NULL THEN 'RETIRED' ELSE 'PREVIOUS' END,
                             valid_until = CAST(:until AS timestamptz),
                             retired_at = CASE WHEN CAST(:until AS timestamptz) IS NULL THEN CAST(:now AS timestamptz) END
-                        WHERE key_id = :key AND state = 'CURRENT'""")
+                        WHERE key_id = :key AND state = 'CURRENT'
+                        RETURNING\s""" + COLUMNS)
                 .param("until", timestamp(validUntil))
                 .param("now", timestamp(now))
                 .param("key", keyId)
-                .update();
+                .query(VersionRecords::map)
+                .optional();
     }
 
     /** Retires versions in the given states; returns how many. */

@@ -83,6 +83,7 @@ class LeastPrivilegeIntegrationTests {
         assertThat(api.post("/api/v1/keys/least/rotations", null).status()).isEqualTo(201);
 
         clock.advance(Duration.ofHours(1).plusSeconds(1));
+        io.keyrotator.support.PendingVaultSync.awaitNone(jdbc);
         scheduler.runOnce();
         assertThat(api.get("/api/v1/keys/least").json())
                 .containsEntry("previousVersion", null)
