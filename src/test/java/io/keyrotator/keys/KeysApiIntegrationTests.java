@@ -112,6 +112,39 @@ class KeysApiIntegrationTests {
     }
 
     @Test
+    void aKeyWithEveryFieldAtItsMaximumRegistersRotatesAndReadsBack() {
+        String name = "m" + "x".repeat(55) + UUID.randomUUID().toString().substring(0, 8);
+        String path = ("segment-" + "p".repeat(55) + "/").repeat(3) + "z".repeat(256 - 3 * 64);
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 32; i++) {
+            labels.put(String.format("%02d", i) + "l".repeat(61), "v".repeat(256));
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", name);
+        body.put("vaultPath", path);
+        body.put("vaultField", "f" + "_".repeat(47));
+        body.put(
+                "generator", Map.of("bytes", 256, "encoding", "base64url", "prefix", "P".repeat(32), "checksum", true));
+        body.put("rotationPeriod", "P3650D");
+        body.put("overlap", "P1824D");
+        body.put("publishAhead", "P1824D");
+        body.put("labels", labels);
+
+        Api.Response created = api.post("/api/v1/keys", body);
+        Api.Response rotated = api.post("/api/v1/keys/" + name + "/rotations", Map.of("reason", "r".repeat(512)));
+
+        assertThat(name).hasSize(64);
+        assertThat(path).hasSize(256);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(201);
+        assertThat(api.get("/api/v1/keys/" + name).json())
+                .containsEntry("vaultPath", path)
+                .containsEntry("labels", labels)
+                .containsEntry("rotationPeriod", "P3650D");
+        assertThat(api.delete("/api/v1/keys/" + name + "?purge=true").status()).isEqualTo(204);
+    }
+
+    @Test
     void unknownFieldsWrongTypesAndBrokenJsonAre400() {
         Api.Response unknown = api.post("/api/v1/keys", Map.of("name", unique(), "colour", "blue"));
         Api.Response wrongType = api.post("/api/v1/keys", Map.of("name", unique(), "generator", Map.of("bytes", "x")));
