@@ -252,10 +252,16 @@ public class KeyRecords {
      * Claims active keys that are due, skipping rows another replica has locked; the caller's
      * transaction holds the locks.
      */
+    /**
+     * Due keys without a write in flight: a key whose intent waits for its owner or for recovery
+     * would be claimed again every batch, and a hundred of them would hide every key behind them.
+     */
     List<Long> claimDue(Instant now, int limit) {
         return jdbc.sql("""
-                        SELECT id FROM managed_key
+                        SELECT id FROM managed_key k
                         WHERE state = 'ACTIVE' AND COALESCE(next_attempt_at, next_rotation_at) <= ?
+                            AND NOT EXISTS (SELECT 1 FROM vault_write_intent i
+                                WHERE i.key_id = k.id AND i.state = 'PENDING')
                         ORDER BY COALESCE(next_attempt_at, next_rotation_at)
                         LIMIT ? FOR UPDATE SKIP LOCKED""").params(timestamp(now), limit).query(Long.class).list();
     }

@@ -22,6 +22,10 @@ public class VersionRecords {
     private static final String COLUMNS = "id, key_id, version, state, vault_version, fingerprint, trigger, actor,"
             + " reason, failure, created_at, activate_at, activated_at, valid_until, retired_at";
 
+    /** Keys with a write in flight are skipped, so they cannot hold up the ones behind them. */
+    private static final String NO_WRITE_IN_FLIGHT =
+            " AND NOT EXISTS (SELECT 1 FROM vault_write_intent i WHERE i.key_id = k.id AND i.state = 'PENDING')";
+
     private final JdbcClient jdbc;
 
     VersionRecords(JdbcClient jdbc) {
@@ -128,7 +132,8 @@ public class VersionRecords {
     List<Long> keysWithExpiredOverlap(Instant now, int limit) {
         return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
                         + " WHERE v.state = 'PREVIOUS' AND v.valid_until <= ? AND k.state <> 'CONFLICT'"
-                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?) ORDER BY v.valid_until LIMIT ?")
+                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?)" + NO_WRITE_IN_FLIGHT
+                        + " ORDER BY v.valid_until LIMIT ?")
                 .params(timestamp(now), timestamp(now), limit)
                 .query(Long.class)
                 .list();
@@ -138,7 +143,8 @@ public class VersionRecords {
     List<Long> keysWithDueNext(Instant now, int limit) {
         return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
                         + " WHERE v.state = 'NEXT' AND v.activate_at <= ? AND k.state <> 'CONFLICT'"
-                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?) ORDER BY v.activate_at LIMIT ?")
+                        + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?)" + NO_WRITE_IN_FLIGHT
+                        + " ORDER BY v.activate_at LIMIT ?")
                 .params(timestamp(now), timestamp(now), limit)
                 .query(Long.class)
                 .list();

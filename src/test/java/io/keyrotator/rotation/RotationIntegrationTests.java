@@ -162,6 +162,36 @@ class RotationIntegrationTests {
     }
 
     @Test
+    void aFullBatchOfKeysWithWritesInFlightDoesNotHideTheDueKeysBehindIt(@Autowired RotationScheduler scheduler) {
+        String name = register(Map.of("rotationPeriod", "PT2M", "overlap", "PT1M"));
+        // a batch's worth of keys due long before it, each with a write whose owner is still working
+        jdbc.sql("""
+                        INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,
+                            generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
+                            overlap_seconds, publish_ahead_seconds, labels, state, last_vault_version,
+                            next_rotation_at, metadata_synced, created_at, updated_at)
+                        SELECT 'stuck-' || g, vault_mount, vault_path || '-stuck-' || g, vault_field, generator_bytes,
+                            generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
+                            overlap_seconds, publish_ahead_seconds, labels, state, last_vault_version,
+                            timestamptz '2000-01-01', TRUE, created_at, updated_at
+                        FROM managed_key, generate_series(1, 100) g WHERE name = ?""").param(name).update();
+        jdbc.sql("""
+                        INSERT INTO vault_write_intent (key_id, kind, state, owner, lease_until, cas, fingerprint,
+                            created_at)
+                        SELECT id, 'ROTATE', 'PENDING', 'alive-elsewhere', now() + interval '1 hour', 1,
+                            '0123456789abcdef', now()
+                        FROM managed_key WHERE name LIKE 'stuck-%'""").update();
+
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        scheduler.runOnce();
+
+        assertThat(api.get("/api/v1/keys/" + name + "/versions/2").json())
+                .containsEntry("state", "CURRENT")
+                .containsEntry("trigger", "scheduled");
+        jdbc.sql("DELETE FROM managed_key WHERE name LIKE 'stuck-%'").update();
+    }
+
+    @Test
     void forcedRotationJustBeforeATickIsNotFollowedByASecond(@Autowired RotationScheduler scheduler) {
         String name = register(Map.of("rotationPeriod", "PT2M", "overlap", "PT1M"));
         clock.advance(Duration.ofMinutes(2).plusSeconds(1));
