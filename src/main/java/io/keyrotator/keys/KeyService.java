@@ -78,8 +78,10 @@ class KeyService {
             labelKey = label.substring(0, colon);
             labelValue = label.substring(colon + 1);
         }
-        List<KeyView> items = keys.page(state, labelKey, labelValue, page * size, size).stream()
-                .map(key -> KeyView.of(key, versions.ofKey(key.id())))
+        List<ManagedKey> found = keys.page(state, labelKey, labelValue, page * size, size);
+        var live = versions.liveOf(found.stream().map(ManagedKey::id).toList());
+        List<KeyView> items = found.stream()
+                .map(key -> KeyView.of(key, live.getOrDefault(key.id(), List.of())))
                 .toList();
         return new KeyPage(items, page, size, keys.count(state, labelKey, labelValue));
     }

@@ -40,6 +40,26 @@ public class VersionRecords {
                 .list();
     }
 
+    /**
+     * The CURRENT, PREVIOUS and NEXT versions of many keys in one query, newest first per key: what
+     * a page of key views shows, without a query per key.
+     */
+    public java.util.Map<Long, List<KeyVersion>> liveOf(List<Long> keyIds) {
+        if (keyIds.isEmpty()) {
+            return java.util.Map.of();
+        }
+        String ids = keyIds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        return jdbc
+                .sql("SELECT " + COLUMNS + " FROM key_version WHERE key_id = ANY (?::bigint[])"
+                        + " AND state IN ('CURRENT', 'PREVIOUS', 'NEXT') ORDER BY key_id, version DESC")
+                .param(ids)
+                .query(VersionRecords::map)
+                .list()
+                .stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        KeyVersion::keyId, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()));
+    }
+
     public Optional<KeyVersion> find(long keyId, int version) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE key_id = ? AND version = ?")
                 .params(keyId, version)

@@ -242,12 +242,21 @@ class KeysApiIntegrationTests {
         String b = register(Map.of("labels", Map.of("team", team)), "b-");
         String a = register(Map.of("labels", Map.of("team", team)), "a-");
         api.patch("/api/v1/keys/" + b, Map.of("state", "PAUSED"));
+        api.post("/api/v1/keys/" + a + "/rotations", Map.of());
 
         Map<String, Object> all = api.get("/api/v1/keys?label=team:" + team).json();
         Map<String, Object> paused =
                 api.get("/api/v1/keys?state=PAUSED&label=team:" + team).json();
 
         assertThat(names(all)).containsExactly(a, b);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> items = (List<Map<String, Object>>) all.get("items");
+        assertThat(items.get(0))
+                .as("a page shows each key's versions as its own view does")
+                .isEqualTo(api.get("/api/v1/keys/" + a).json())
+                .containsEntry("currentVersion", 2)
+                .containsEntry("previousVersion", 1);
+        assertThat(items.get(1)).isEqualTo(api.get("/api/v1/keys/" + b).json()).containsEntry("currentVersion", 1);
         assertThat(all).containsEntry("totalItems", 2).containsEntry("page", 0).containsEntry("size", 50);
         assertThat(names(paused)).containsExactly(b);
         assertThat(api.get("/api/v1/keys?size=1000").status()).isEqualTo(400);
