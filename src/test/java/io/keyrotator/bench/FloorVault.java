@@ -44,10 +44,6 @@ final class FloorVault {
         send("POST", mount + "/data/" + path, Map.of("data", data));
     }
 
-    JsonNode metadata(String mount, String path) throws IOException, InterruptedException {
-        return send("GET", mount + "/metadata/" + path, null).path("data");
-    }
-
     void destroy(String mount, String path, List<Long> versions) throws IOException, InterruptedException {
         send("PUT", mount + "/destroy/" + path, Map.of("versions", versions));
     }
@@ -65,20 +61,6 @@ final class FloorVault {
         if (response.statusCode() >= 300) {
             throw new IOException("PATCH metadata answered " + response.statusCode());
         }
-    }
-
-    /** All four fields, as Spring Vault sends them. */
-    void writeMetadata(String mount, String path, JsonNode current, Map<String, String> custom)
-            throws IOException, InterruptedException {
-        send(
-                "POST",
-                mount + "/metadata/" + path,
-                Map.of(
-                        "max_versions", current.path("max_versions").asInt(),
-                        "cas_required", current.path("cas_required").asBoolean(),
-                        "delete_version_after",
-                                current.path("delete_version_after").asString("0s"),
-                        "custom_metadata", custom));
     }
 
     private JsonNode send(String method, String path, Object body) throws IOException, InterruptedException {
