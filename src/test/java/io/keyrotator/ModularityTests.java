@@ -1,6 +1,7 @@
 package io.keyrotator;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -43,6 +44,50 @@ class ModularityTests {
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.keyrotator.webhooks..")
+                .check(classes);
+    }
+
+    /**
+     * Rotation's records are its own: other features go through the protocol's {@code KeyCatalog},
+     * {@code Registration} and {@code Adoption}, so a change of rotation's tables stays inside it.
+     */
+    @Test
+    void noOtherFeatureReachesIntoRotationsRecordsSchedulingOrWebLayer() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.keyrotator.rotation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.keyrotator.rotation.store..",
+                        "io.keyrotator.rotation.schedule..",
+                        "io.keyrotator.rotation.web..")
+                .check(classes);
+    }
+
+    /** Inside rotation the arrows run api <- store <- protocol <- schedule, web. */
+    @Test
+    void rotationsSubPackagesAreLayered() {
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("api")
+                .definedBy("io.keyrotator.rotation")
+                .layer("store")
+                .definedBy("io.keyrotator.rotation.store..")
+                .layer("protocol")
+                .definedBy("io.keyrotator.rotation.protocol..")
+                .layer("schedule")
+                .definedBy("io.keyrotator.rotation.schedule..")
+                .layer("web")
+                .definedBy("io.keyrotator.rotation.web..")
+                .whereLayer("web")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("schedule")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("protocol")
+                .mayOnlyBeAccessedByLayers("schedule", "web")
+                .whereLayer("store")
+                .mayOnlyBeAccessedByLayers("protocol", "schedule")
                 .check(classes);
     }
 

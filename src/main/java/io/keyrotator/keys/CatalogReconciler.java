@@ -2,12 +2,12 @@ package io.keyrotator.keys;
 
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyExistsException;
-import io.keyrotator.rotation.KeyRecords;
 import io.keyrotator.rotation.ManagedKey;
 import io.keyrotator.rotation.NewKey;
-import io.keyrotator.rotation.Registration;
 import io.keyrotator.rotation.VaultPathOccupiedException;
 import io.keyrotator.rotation.VaultPathTakenException;
+import io.keyrotator.rotation.protocol.KeyCatalog;
+import io.keyrotator.rotation.protocol.Registration;
 import io.keyrotator.vault.SecretStoreException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +36,7 @@ class CatalogReconciler {
     private final CatalogProperties catalog;
     private final KeyValidator validator;
     private final Registration registration;
-    private final KeyRecords keys;
+    private final KeyCatalog keys;
     private final KeyService keyService;
     private volatile boolean incomplete;
 
@@ -44,7 +44,7 @@ class CatalogReconciler {
             CatalogProperties catalog,
             KeyValidator validator,
             Registration registration,
-            KeyRecords keys,
+            KeyCatalog keys,
             KeyService keyService) {
         this.catalog = catalog;
         this.validator = validator;
@@ -76,7 +76,7 @@ class CatalogReconciler {
             Set<String> names = declared.stream().map(d -> d.key().name()).collect(Collectors.toSet());
             keys.declared().stream().filter(key -> !names.contains(key.name())).forEach(key -> {
                 log.info("Key {} left the catalogue: no longer managed (its Vault secret stays)", key.name());
-                keys.delete(key.id());
+                keys.remove(key.id());
             });
         }
         return complete;
@@ -97,14 +97,14 @@ class CatalogReconciler {
 
     private boolean reconcile(Declared entry) {
         NewKey declared = entry.key();
-        Optional<ManagedKey> existing = keys.findByName(declared.name());
+        Optional<ManagedKey> existing = keys.find(declared.name());
         if (existing.isEmpty()) {
             try {
                 registration.register(declared, "catalog", false);
                 log.info("Registered key {} from the catalogue", declared.name());
                 return true;
             } catch (KeyExistsException | VaultPathTakenException | VaultPathOccupiedException e) {
-                existing = keys.findByName(declared.name());
+                existing = keys.find(declared.name());
                 if (existing.isEmpty()) {
                     log.error("Catalogue key {} cannot be registered: {}", declared.name(), e.getMessage());
                     return true;

@@ -3,12 +3,11 @@ package io.keyrotator.keys;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.InvalidRequestException.FieldError;
 import io.keyrotator.rotation.KeyNotFoundException;
-import io.keyrotator.rotation.KeyRecords;
 import io.keyrotator.rotation.ManagedKey;
 import io.keyrotator.rotation.ManagedKey.KeyState;
 import io.keyrotator.rotation.NewKey;
-import io.keyrotator.rotation.Registration;
-import io.keyrotator.rotation.VersionRecords;
+import io.keyrotator.rotation.protocol.KeyCatalog;
+import io.keyrotator.rotation.protocol.Registration;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.webhooks.Outbox;
 import java.time.Clock;
@@ -28,8 +27,7 @@ class KeyService {
 
     private final KeyValidator validator;
     private final Registration registration;
-    private final KeyRecords keys;
-    private final VersionRecords versions;
+    private final KeyCatalog keys;
     private final SecretStore store;
     private final Outbox outbox;
     private final TransactionTemplate transactions;
@@ -38,8 +36,7 @@ class KeyService {
     KeyService(
             KeyValidator validator,
             Registration registration,
-            KeyRecords keys,
-            VersionRecords versions,
+            KeyCatalog keys,
             SecretStore store,
             Outbox outbox,
             TransactionTemplate transactions,
@@ -47,7 +44,6 @@ class KeyService {
         this.validator = validator;
         this.registration = registration;
         this.keys = keys;
-        this.versions = versions;
         this.store = store;
         this.outbox = outbox;
         this.transactions = transactions;
@@ -62,8 +58,8 @@ class KeyService {
 
     @Transactional(readOnly = true)
     public KeyView view(String name) {
-        ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
-        return KeyView.of(key, versions.ofKey(key.id()));
+        ManagedKey key = keys.find(name).orElseThrow(() -> KeyNotFoundException.named(name));
+        return KeyView.of(key, keys.versionsOf(key));
     }
 
     @Transactional(readOnly = true)
@@ -79,7 +75,7 @@ class KeyService {
             labelValue = label.substring(colon + 1);
         }
         List<ManagedKey> found = keys.page(state, labelKey, labelValue, page * size, size);
-        var live = versions.liveOf(found.stream().map(ManagedKey::id).toList());
+        var live = keys.liveVersionsOf(found);
         List<KeyView> items = found.stream()
                 .map(key -> KeyView.of(key, live.getOrDefault(key.id(), List.of())))
                 .toList();
@@ -88,7 +84,7 @@ class KeyService {
 
     @Transactional
     public KeyView patch(String name, KeyPatch patch) {
-        long id = keys.findByName(name)
+        long id = keys.find(name)
                 .orElseThrow(() -> KeyNotFoundException.named(name))
                 .id();
         // locked: a rotation or a conflict committing meanwhile is not overwritten
@@ -113,7 +109,7 @@ class KeyService {
         Instant now = clock.instant();
         applySettings(key, settings, key.declared());
         if (state != key.state()) {
-            keys.setState(key.id(), state, now);
+            keys.changeState(key.id(), state, now);
         }
         return view(name);
     }
@@ -124,7 +120,7 @@ class KeyService {
                 key.lastRotatedAt() != null && !settings.rotationPeriod().equals(key.rotationPeriod())
                         ? key.lastRotatedAt().plus(settings.rotationPeriod()).minus(settings.publishAhead())
                         : null;
-        keys.updateSettings(
+        keys.changeSettings(
                 key.id(),
                 new NewKey(
                         key.name(),
@@ -143,12 +139,12 @@ class KeyService {
 
     /** Stops managing the key; with {@code purge} its Vault secret and every version go too. */
     public void delete(String name, boolean purge) {
-        ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
+        ManagedKey key = keys.find(name).orElseThrow(() -> KeyNotFoundException.named(name));
         if (purge) {
             store.deleteAll(key.vaultPath());
         }
         transactions.executeWithoutResult(status -> {
-            keys.delete(key.id());
+            keys.remove(key.id());
             outbox.record(
                     "key.deleted",
                     name,

@@ -38,7 +38,7 @@ record KeyView(
 
     record Failure(Instant at, String reason) {}
 
-    /** {@code versions} newest first, as {@code VersionRecords.ofKey} returns them. */
+    /** {@code versions} newest first, as {@code KeyCatalog.versionsOf} returns them. */
     static KeyView of(ManagedKey key, List<KeyVersion> versions) {
         Optional<KeyVersion> current = first(versions, KeyVersion.State.CURRENT);
         Optional<KeyVersion> previous = first(versions, KeyVersion.State.PREVIOUS);

@@ -1,7 +1,7 @@
 package io.keyrotator.keys;
 
-import io.keyrotator.rotation.Adoption;
 import io.keyrotator.rotation.ManagedKey.KeyState;
+import io.keyrotator.rotation.protocol.Adoption;
 import java.net.URI;
 import java.security.Principal;
 import org.jspecify.annotations.Nullable;

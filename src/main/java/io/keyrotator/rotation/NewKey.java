@@ -21,7 +21,7 @@ public record NewKey(
         labels = Map.copyOf(labels);
     }
 
-    NewKey withLastVaultVersion(long version) {
+    public NewKey withLastVaultVersion(long version) {
         return new NewKey(
                 name,
                 vaultPath,

@@ -45,7 +45,7 @@ public record RotationProperties(
             @DefaultValue("PT1M") Duration minManualInterval,
             @DefaultValue("PT1M") Duration intentLease) {}
 
-    Duration backoff(int failures) {
+    public Duration backoff(int failures) {
         long factor = 1L << Math.min(Math.max(failures, 0), 20);
         Duration wait = scheduler.retryBackoffInitial().multipliedBy(factor);
         return wait.compareTo(scheduler.retryBackoffMax()) > 0 ? scheduler.retryBackoffMax() : wait;

@@ -23,8 +23,8 @@ final class MicroBenchmarks {
     }
 
     void run(Report report) throws Exception {
-        Map<String, Double> one = throughput("io.keyrotator.rotation.KeyGeneratorBenchmark", 1);
-        Map<String, Double> eight = throughput("io.keyrotator.rotation.KeyGeneratorBenchmark", 8);
+        Map<String, Double> one = throughput("io.keyrotator.rotation.protocol.KeyGeneratorBenchmark", 1);
+        Map<String, Double> eight = throughput("io.keyrotator.rotation.protocol.KeyGeneratorBenchmark", 8);
         Map<String, Double> signing = throughput("io.keyrotator.webhooks.SignerBenchmark", 1);
         report.raw("jmh", Map.of("keyGeneration1Thread", one, "keyGeneration8Threads", eight, "signing", signing));
         for (String encoding : one.keySet()) {

@@ -2,8 +2,8 @@ package io.keyrotator.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.rotation.KeyRecords;
-import io.keyrotator.rotation.Registration;
+import io.keyrotator.rotation.protocol.KeyCatalog;
+import io.keyrotator.rotation.protocol.Registration;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.OpenBaoExtension;
@@ -51,7 +51,7 @@ class CatalogIntegrationTests {
     Registration registration;
 
     @Autowired
-    KeyRecords keys;
+    KeyCatalog keys;
 
     @Autowired
     KeyService keyService;

@@ -1,6 +1,6 @@
 package io.keyrotator.reliability;
 
-import io.keyrotator.rotation.KeyMaterial;
+import io.keyrotator.rotation.protocol.KeyMaterial;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.Harvest;
 import io.keyrotator.support.OpenBaoAdmin;

@@ -6,6 +6,10 @@ import example.verifier.VerifierApplication;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,10 +39,11 @@ class ZeroDowntimeReliabilityIntegrationTests {
             ServiceProcess service = stack.service("chain", Map.of("keyrotator.scheduler.poll-interval", "PT0.2S"))
                     .start();
             Api api = service.api(TestServices.TOKEN);
+            // registered idle: the chain starts only once both verifiers are subscribed and warm
             stack.registerKeys(
-                    api, "ahead", 1, Map.of("rotationPeriod", "PT4S", "overlap", "PT2S", "publishAhead", "PT1S"));
+                    api, "ahead", 1, Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT1S"));
             stack.registerKeys(
-                    api, "plain", 1, Map.of("rotationPeriod", "PT4S", "overlap", "PT2S", "publishAhead", "PT0S"));
+                    api, "plain", 1, Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT0S"));
             try (ConfigurableApplicationContext ahead = verifier(stack, "ahead-0");
                     ConfigurableApplicationContext plain = verifier(stack, "plain-0");
                     SlowRefresh aheadRefresh = subscribe(api, "ahead-0", ahead);
@@ -49,6 +54,15 @@ class ZeroDowntimeReliabilityIntegrationTests {
                             new Client(stack.bao.admin(), "secret", "api-keys/plain-0", port(plain), CLIENT_REFRESH)) {
                 int aheadStart = currentVersion(api, "ahead-0");
                 int plainStart = currentVersion(api, "plain-0");
+                // the first refresh through a cold proxy and context takes longer than the publish-ahead
+                // window on a busy machine: warm both paths before the chain starts
+                refreshNow(aheadRefresh.url("/actuator/refresh"));
+                refreshNow(plainRefresh.url("/actuator/refresh"));
+                for (String key : List.of("ahead-0", "plain-0")) {
+                    assertThat(api.patch("/api/v1/keys/" + key, Map.of("rotationPeriod", "PT4S"))
+                                    .status())
+                            .isEqualTo(200);
+                }
                 Awaitility.await(scale.chainRotations() + " rotations of each key")
                         .atMost(Duration.ofSeconds(scale.chainRotations() * 4L + 60))
                         .pollInterval(Duration.ofMillis(500))
@@ -116,6 +130,17 @@ class ZeroDowntimeReliabilityIntegrationTests {
                 Map.of("url", slow.url("/actuator/refresh"), "format", "spring-cloud-refresh", "keys", List.of(key)));
         assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
         return slow;
+    }
+
+    private static void refreshNow(String url) throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<Void> refreshed = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertThat(refreshed.statusCode()).isEqualTo(200);
+        }
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -2,6 +2,8 @@ package io.keyrotator.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.rotation.protocol.KeyMaterial;
+import io.keyrotator.rotation.schedule.RecoveryJob;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.FaultProxy;
 import io.keyrotator.support.KeyrotatorIntegrationTest;

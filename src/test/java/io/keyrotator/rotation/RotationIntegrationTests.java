@@ -2,6 +2,9 @@ package io.keyrotator.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.rotation.protocol.KeyMaterial;
+import io.keyrotator.rotation.schedule.IntentRetention;
+import io.keyrotator.rotation.schedule.RotationScheduler;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.MutableClock;

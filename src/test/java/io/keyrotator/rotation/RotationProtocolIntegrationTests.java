@@ -2,6 +2,17 @@ package io.keyrotator.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.rotation.protocol.Begin;
+import io.keyrotator.rotation.protocol.KeyGenerator;
+import io.keyrotator.rotation.protocol.KeyMaterial;
+import io.keyrotator.rotation.protocol.Observed;
+import io.keyrotator.rotation.protocol.RotationCommand;
+import io.keyrotator.rotation.protocol.RotationSteps;
+import io.keyrotator.rotation.protocol.VaultPayloads;
+import io.keyrotator.rotation.schedule.RecoveryJob;
+import io.keyrotator.rotation.schedule.RotationScheduler;
+import io.keyrotator.rotation.store.KeyRecords;
+import io.keyrotator.rotation.store.WriteIntent;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.MutableClock;

@@ -2,6 +2,7 @@ package io.keyrotator.rotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.rotation.schedule.SchedulingConfiguration;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.MutableClock;
 import io.keyrotator.support.OpenBaoExtension;

@@ -3,7 +3,7 @@ package io.keyrotator.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.keyrotator.rotation.SchedulerProbe;
+import io.keyrotator.rotation.schedule.SchedulerProbe;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
 import io.keyrotator.support.MutableClock;

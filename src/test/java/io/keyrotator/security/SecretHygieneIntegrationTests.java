@@ -2,7 +2,7 @@ package io.keyrotator.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyrotator.rotation.RecordingKeyGenerator;
+import io.keyrotator.rotation.protocol.RecordingKeyGenerator;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.Harvest;
 import io.keyrotator.support.KeyrotatorIntegrationTest;

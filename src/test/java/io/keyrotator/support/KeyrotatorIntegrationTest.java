@@ -30,5 +30,5 @@ import org.springframework.test.annotation.DirtiesContext;
             "keyrotator.security.api-tokens[0].sha256=" + TestServices.TOKEN_SHA256,
             "keyrotator.security.api-tokens[0].scopes=keys:read,keys:write,keys:rotate,webhooks:manage"
         })
-@Import({TestServices.class, io.keyrotator.rotation.SchedulerProbe.class})
+@Import({TestServices.class, io.keyrotator.rotation.schedule.SchedulerProbe.class})
 public @interface KeyrotatorIntegrationTest {}

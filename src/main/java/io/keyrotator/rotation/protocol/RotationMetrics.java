@@ -1,0 +1,108 @@
+package io.keyrotator.rotation.protocol;
+
+import io.keyrotator.rotation.KeyVersion;
+import io.keyrotator.rotation.ManagedKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Rotation meters (docs/contract.md#metrics) and the audit line, recorded where a rotation ends. With
+ * {@code keyrotator.metrics.per-key=false} the counter loses its {@code key} label for very large
+ * fleets. The audit line carries key, version, fingerprint, trigger, actor and outcome, as text and
+ * as key-value pairs for structured (JSON) logging; never key material.
+ */
+@Component
+class RotationMetrics {
+
+    static final String ROTATIONS = "keyrotator.rotations";
+    static final String DURATION = "keyrotator.rotation.duration";
+    private static final Logger audit = LoggerFactory.getLogger("keyrotator.audit");
+
+    private final MeterRegistry registry;
+    private final boolean perKey;
+
+    RotationMetrics(MeterRegistry registry, @Value("${keyrotator.metrics.per-key:true}") boolean perKey) {
+        this.registry = registry;
+        this.perKey = perKey;
+    }
+
+    void rotation(
+            ManagedKey key, RotationCommand command, @Nullable KeyVersion version, String outcome, Duration took) {
+        Counter.Builder counter = Counter.builder(ROTATIONS)
+                .description("Rotation attempts by outcome")
+                .tag("trigger", command.trigger().id())
+                .tag("outcome", outcome);
+        if (perKey) {
+            counter.tag("key", key.name());
+        }
+        counter.register(registry).increment();
+        Timer.builder(DURATION)
+                .description("Time one rotation took, Vault calls included")
+                .tag("trigger", command.trigger().id())
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+        auditLine("rotation", key, version, command, outcome);
+    }
+
+    void overlapClosed(ManagedKey key, @Nullable KeyVersion previous) {
+        auditLine("overlap-close", key, previous, RotationCommand.scheduled(), "success");
+    }
+
+    private static void auditLine(
+            String event, ManagedKey key, @Nullable KeyVersion version, RotationCommand command, String outcome) {
+        Integer number = version == null ? null : version.version();
+        String fingerprint = version == null ? null : version.fingerprint();
+        audit.atInfo()
+                .addKeyValue("event", event)
+                .addKeyValue("key", key.name())
+                .addKeyValue("version", number)
+                .addKeyValue("fingerprint", fingerprint)
+                .addKeyValue("trigger", command.trigger().id())
+                .addKeyValue("actor", command.actor())
+                .addKeyValue("source", command.source())
+                .addKeyValue("reason", command.reason())
+                .addKeyValue("outcome", outcome)
+                .log(
+                        "{} key={} version={} fingerprint={} trigger={} actor={} source={} reason=\"{}\" outcome={}",
+                        event,
+                        key.name(),
+                        number,
+                        fingerprint,
+                        command.trigger().id(),
+                        escaped(command.actor()),
+                        escaped(command.source()),
+                        escaped(command.reason()),
+                        outcome);
+    }
+
+    /**
+     * Caller-supplied text for the one-line audit message: quotes and backslashes escaped, and
+     * every control or line-breaking character written as a Java-style unicode escape, so no reason, actor or
+     * source can end the line and forge another one.
+     */
+    static String escaped(@Nullable String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,119 @@
+package io.keyrotator.rotation.store;
+
+import static io.keyrotator.rotation.store.KeyRecords.instant;
+
+import io.keyrotator.rotation.KeyVersion;
+import io.keyrotator.vault.KvPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The bookkeeping of Vault side effects on {@code managed_key}: versions to destroy and whether
+ * {@code custom_metadata} matches. Set pending in the confirming transaction; claimed here with a
+ * lease in one statement that also returns everything the work needs, and settled for a whole batch
+ * in one more. Times are the database's.
+ */
+@Repository
+public class SyncRecords {
+
+    private final JdbcClient jdbc;
+
+    SyncRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One key's pending side effects, with what its custom_metadata must say. */
+    public record Work(
+            long keyId,
+            KvPath path,
+            long destroyBelow,
+            long destroyedBelow,
+            long vaultVersion,
+            boolean metadataSynced,
+            @Nullable Instant rotatedAt,
+            @Nullable Integer currentVersion,
+            @Nullable String fingerprint,
+            KeyVersion.@Nullable Trigger trigger,
+            @Nullable Instant previousValidUntil) {
+
+        public boolean mustDestroy() {
+            return destroyBelow > destroyedBelow;
+        }
+    }
+
+    /** Claims up to {@code limit} keys with pending work, the longest waiting first, for {@code lease}. */
+    public List<Work> claim(int limit, Duration lease) {
+        return jdbc.sql("""
+                        WITH due AS (
+                            SELECT id FROM managed_key
+                            WHERE (NOT metadata_synced OR destroy_below > destroyed_below)
+                                AND (sync_after IS NULL OR sync_after <= now())
+                            ORDER BY sync_after NULLS FIRST, id
+                            LIMIT ? FOR UPDATE SKIP LOCKED)
+                        UPDATE managed_key k SET sync_after = now() + make_interval(secs => ?)
+                        FROM due WHERE k.id = due.id
+                        RETURNING k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
+                            k.last_vault_version, k.metadata_synced, k.last_rotated_at,
+                            (SELECT v.version FROM key_version v
+                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                            (SELECT v.fingerprint FROM key_version v
+                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                            (SELECT v.trigger FROM key_version v
+                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                            (SELECT v.valid_until FROM key_version v
+                                WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1)""")
+                .params(limit, lease.toSeconds())
+                .query((rs, row) -> new Work(
+                        rs.getLong(1),
+                        KvPath.of(rs.getString(2), rs.getString(3)),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getBoolean(7),
+                        instant(rs, "last_rotated_at"),
+                        (Integer) rs.getObject(9),
+                        rs.getString(10),
+                        rs.getString(11) == null ? null : KeyVersion.Trigger.valueOf(rs.getString(11)),
+                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant()))
+                .list();
+    }
+
+    /**
+     * Settles a batch in one statement: destruction up to what was destroyed, the metadata synced
+     * when no write came since the claim (one that did leaves the key pending, for the next pass).
+     */
+    public void done(List<Work> done) {
+        if (done.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE managed_key k
+                        SET destroyed_below = GREATEST(k.destroyed_below, d.below),
+                            metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
+                            sync_after = NULL, sync_failures = 0
+                        FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
+                        WHERE k.id = d.id""")
+                .params(
+                        array(done.stream().map(Work::keyId).toList()),
+                        array(done.stream().map(Work::destroyBelow).toList()),
+                        array(done.stream().map(Work::vaultVersion).toList()))
+                .update();
+    }
+
+    /** The work failed: the key waits {@code 5 s × 2^failures}, at most an hour, and the queue moves on. */
+    public void failed(long keyId) {
+        jdbc.sql("""
+                        UPDATE managed_key SET sync_failures = sync_failures + 1,
+                            sync_after = now() + make_interval(secs => LEAST(3600, 5 * power(2, LEAST(sync_failures, 10))))
+                        WHERE id = ?""").param(keyId).update();
+    }
+
+    private static String array(List<Long> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+    }
+}
