@@ -6,11 +6,13 @@ import io.keyrotator.rotation.protocol.RecordingKeyGenerator;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.Harvest;
 import io.keyrotator.support.OpenBaoServer;
+import io.keyrotator.support.SuiteProgress;
 import io.keyrotator.support.TestDatabase;
 import io.keyrotator.support.TestIsolation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Key material goes to Vault only, checked over the whole integration suite: it runs last ({@link
- * ClassOrderer} configured in junit-platform.properties) and looks for every secret the run came to
+ * Key material goes to Vault only, checked over the whole integration suite: it runs last in its
+ * lane ({@link ClassOrderer} configured in junit-platform.properties), waits for the other lane to
+ * finish ({@link SuiteProgress}) and looks for every secret the run came to
  * know in everything the run wrote. The secrets: every key the in-JVM service generated, every key
  * read from OpenBao while the packaged service ran ({@link Harvest}), the Vault tokens and AppRole
  * secret ids OpenBao issued (from its raw audit log), the root tokens and the per-database
@@ -39,7 +42,8 @@ class KeyMaterialLeakIntegrationTests {
     private static int issuedByOpenBao;
 
     @BeforeAll
-    static void collectWhatTheRunLearned() throws IOException {
+    static void collectWhatTheRunLearned() throws IOException, InterruptedException {
+        SuiteProgress.awaitEveryClassBut(KeyMaterialLeakIntegrationTests.class, Duration.ofMinutes(40));
         try (Stream<Path> logs = Files.list(OpenBaoServer.AUDIT_LOGS)) {
             for (Path log : logs.toList()) {
                 issuedByOpenBao += Harvest.fromAuditLog(log);

@@ -2,6 +2,7 @@ package io.keyrotator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyrotator.support.OwnServices;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
  * Runs every benchmark scenario at the smallest sizes, so the harness cannot rot. No timing is
  * asserted: speed goals live in the benchmark ({@code scripts/benchmark.sh}), not in tests.
  */
+@OwnServices
 class BenchmarkSmokeIntegrationTests {
 
     @Test

@@ -34,29 +34,40 @@ final class StartupScenario {
     void run(Report report) throws Exception {
         Path extracted = extract();
         Path offline = train(extracted, "offline", offlineTraining());
-        Path online = train(extracted, "online", arguments(OpenBaoServer.freePort(), OpenBaoServer.freePort()));
         Map<String, Double> medians = new LinkedHashMap<>();
-        medians.put(
-                "packagedJar",
-                median(List.of("-jar", ServiceProcess.jar().toAbsolutePath().toString())));
         medians.put("extractedJar", median(List.of("-jar", extracted.toString())));
         medians.put("aotCacheTrainedOffline", median(List.of("-XX:AOTCache=" + offline, "-jar", extracted.toString())));
-        medians.put("aotCacheTrainedOnline", median(List.of("-XX:AOTCache=" + online, "-jar", extracted.toString())));
+        // the smoke run stops here: the other variants are the same code with other arguments
+        if (sizes.thorough()) {
+            Path online = train(extracted, "online", arguments(OpenBaoServer.freePort(), OpenBaoServer.freePort()));
+            medians.put(
+                    "packagedJar",
+                    median(List.of("-jar", ServiceProcess.jar().toAbsolutePath().toString())));
+            medians.put(
+                    "aotCacheTrainedOnline", median(List.of("-XX:AOTCache=" + online, "-jar", extracted.toString())));
+        }
         report.raw("startup", Map.of("runs", sizes.startupRuns(), "medianSeconds", medians));
         double plain = medians.get("extractedJar");
         report.ratio(
                 "start-up to readiness, AOT cache as the Dockerfile records it",
-                "cache ÷ plain (%.2f s ÷ %.2f s extracted; packaged jar %.2f s)"
-                        .formatted(medians.get("aotCacheTrainedOffline"), plain, medians.get("packagedJar")),
+                "cache ÷ plain (%.2f s ÷ %.2f s extracted; packaged jar %s)"
+                        .formatted(
+                                medians.get("aotCacheTrainedOffline"),
+                                plain,
+                                medians.containsKey("packagedJar")
+                                        ? "%.2f s".formatted(medians.get("packagedJar"))
+                                        : "not measured"),
                 medians.get("aotCacheTrainedOffline") / plain,
                 "<=",
                 0.6);
-        report.ratio(
-                "start-up to readiness, AOT cache recorded against the running stack",
-                "cache ÷ plain (%.2f s ÷ %.2f s)".formatted(medians.get("aotCacheTrainedOnline"), plain),
-                medians.get("aotCacheTrainedOnline") / plain,
-                "<=",
-                0.6);
+        if (medians.containsKey("aotCacheTrainedOnline")) {
+            report.ratio(
+                    "start-up to readiness, AOT cache recorded against the running stack",
+                    "cache ÷ plain (%.2f s ÷ %.2f s)".formatted(medians.get("aotCacheTrainedOnline"), plain),
+                    medians.get("aotCacheTrainedOnline") / plain,
+                    "<=",
+                    0.6);
+        }
     }
 
     /**

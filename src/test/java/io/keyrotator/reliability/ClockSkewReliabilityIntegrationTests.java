@@ -3,6 +3,7 @@ package io.keyrotator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Intent leases are counted in the database's time, so no intent changes owner while its owner is
  * alive: none is closed by recovery, none finishes after its lease, and no rotation fails.
  */
+@OwnServices
 class ClockSkewReliabilityIntegrationTests {
 
     private static final Duration FORCING = Duration.ofSeconds(15);

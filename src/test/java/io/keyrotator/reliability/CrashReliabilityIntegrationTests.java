@@ -3,6 +3,7 @@ package io.keyrotator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Scenario 1: SIGKILL at random moments while the scheduler rotates; nothing half-done, nothing lost. */
+@OwnServices
 class CrashReliabilityIntegrationTests {
 
     private final Scale scale = Scale.current();

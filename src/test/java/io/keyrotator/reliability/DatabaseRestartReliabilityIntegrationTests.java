@@ -3,6 +3,7 @@ package io.keyrotator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.io.IOException;
@@ -14,9 +15,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Scenario 4: PostgreSQL restarts under a busy service, which recovers without a restart of its own. */
+// alone: it restarts the shared PostgreSQL. Last but one of the main lane, holding the second lane's lock
+@Order(Integer.MAX_VALUE - 1)
+@ResourceLock(OwnServices.LANE)
 class DatabaseRestartReliabilityIntegrationTests {
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
 import io.keyrotator.support.Harvest;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * the run generated or configured reaches the console or the log file, whatever each library
  * prints at DEBUG.
  */
+@OwnServices
 class RootDebugLoggingReliabilityIntegrationTests {
 
     private final Set<String> secrets = new HashSet<>();

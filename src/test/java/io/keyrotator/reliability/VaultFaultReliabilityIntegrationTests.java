@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
 import io.keyrotator.support.FaultProxy;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * restarted (on disk, so it keeps its data), then healthy. No half state, backoff instead of a retry
  * storm, every due key rotated soon after recovery, and health and metrics told the truth meanwhile.
  */
+@OwnServices
 class VaultFaultReliabilityIntegrationTests {
 
     private static final Pattern FAILURES =

@@ -33,7 +33,8 @@ public final class OpenBaoServer implements AutoCloseable {
 
     private OpenBaoServer(Path workDir, boolean persistent) {
         this.workDir = workDir;
-        this.port = freePort();
+        // a dev server also listens on port + 1 (its cluster port), so it claims both
+        this.port = persistent ? freePort() : freePortPair();
         this.persistent = persistent;
         this.rootToken = persistent ? "" : "root-" + UUID.randomUUID();
         this.admin = new OpenBaoAdmin(address(), () -> this.rootToken);
@@ -265,13 +266,29 @@ public final class OpenBaoServer implements AutoCloseable {
     public static int freePort() {
         while (true) {
             int port = PORTS_FROM + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS_COUNT);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            if (free(port)) {
                 return port;
-            } catch (IOException taken) {
-                // in use by something else: try the next one
             }
+        }
+    }
+
+    /** Two consecutive ports, both claimed as {@link #freePort()} claims one. */
+    static int freePortPair() {
+        while (true) {
+            int first = PORTS_FROM + Math.floorMod(NEXT_PORT.getAndAdd(2), PORTS_COUNT - 1);
+            if (free(first) && free(first + 1)) {
+                return first;
+            }
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * auto-detection): before each class the shared test database is emptied, so a class sees only its
  * own keys, subscriptions and events; before each test every {@link MutableClock} is back to real
  * time. What the database held is dumped first to {@code target/test-logs/db-dumps}, which {@code
- * KeyMaterialLeakIntegrationTests} scans for key material at the end of the run.
+ * KeyMaterialLeakIntegrationTests} scans for key material at the end of the run. Classes marked
+ * {@link OwnServices} run beside the others and are left out of both.
  */
 public final class TestIsolation implements BeforeAllCallback, BeforeEachCallback {
 
@@ -29,6 +30,9 @@ public final class TestIsolation implements BeforeAllCallback, BeforeEachCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (ownServices(context)) {
+            return;
+        }
         TestDatabase.sharedIfCreated().ifPresent(database -> {
             dump(database, context.getRequiredTestClass().getSimpleName());
             truncate(database);
@@ -37,7 +41,15 @@ public final class TestIsolation implements BeforeAllCallback, BeforeEachCallbac
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        MutableClock.resetAll();
+        if (!ownServices(context)) {
+            MutableClock.resetAll();
+        }
+    }
+
+    /** Classes in the second lane run beside the shared ones: what is shared is not theirs to reset. */
+    private static boolean ownServices(ExtensionContext context) {
+        return org.junit.platform.commons.support.AnnotationSupport.isAnnotated(
+                context.getRequiredTestClass(), OwnServices.class);
     }
 
     /** The dumps written so far, one per class that ran before the database was emptied. */
