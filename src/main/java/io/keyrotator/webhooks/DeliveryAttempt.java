@@ -1,5 +1,6 @@
 package io.keyrotator.webhooks;
 
+import io.keyrotator.vault.SecretStoreUnavailableException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,9 +53,25 @@ class DeliveryAttempt {
             return null;
         }
         long started = System.nanoTime();
-        HttpSender.Outcome outcome = guard.refusal(subscription.url()).isPresent()
-                ? new HttpSender.Outcome(0, null, "address-refused")
-                : send(subscription, delivery);
+        HttpSender.Outcome outcome;
+        try {
+            outcome = guard.refusal(subscription.url()).isPresent()
+                    ? new HttpSender.Outcome(0, null, "address-refused")
+                    : send(subscription, delivery);
+        } catch (SecretStoreUnavailableException e) {
+            // keyrotator's own outage: the receiver was never asked, so its retry budget is not spent
+            DeliveryResult postponed = DeliveryResult.postponed(
+                    delivery,
+                    "not sent: Vault unavailable",
+                    clock.instant().plus(properties.retryDelays().getFirst()));
+            metrics.attempt(Duration.ofNanos(System.nanoTime() - started), postponed.metricOutcome());
+            return postponed;
+        } catch (RuntimeException e) {
+            // recorded as a failed attempt, so a delivery that can never be signed ends DEAD, not
+            // claimed again forever
+            outcome =
+                    new HttpSender.Outcome(0, null, "not sent: " + e.getClass().getSimpleName());
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         DeliveryResult result;
         if (outcome.delivered()) {

@@ -90,12 +90,13 @@ class DeliveryRecords {
 
     /**
      * Records a batch of attempts in one round trip. A row whose attempt count moved on (claimed
-     * again after its lease ran out) is left alone.
+     * again after its lease ran out) is left alone. A refunded attempt gives its count back.
      */
     void record(List<DeliveryResult> results) {
         template.batchUpdate(
                 "UPDATE webhook_delivery SET status = ?, last_status_code = ?, last_error = ?,"
-                        + " delivered_at = COALESCE(?, delivered_at), next_attempt_at = ? WHERE id = ? AND attempts = ?",
+                        + " delivered_at = COALESCE(?, delivered_at), next_attempt_at = ?, attempts = attempts - ?"
+                        + " WHERE id = ? AND attempts = ?",
                 results,
                 results.size(),
                 (ps, r) -> {
@@ -104,8 +105,9 @@ class DeliveryRecords {
                     ps.setString(3, r.error());
                     ps.setObject(4, at(r.deliveredAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
                     ps.setObject(5, at(r.nextAttemptAt()), java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
-                    ps.setObject(6, r.deliveryId());
-                    ps.setInt(7, r.attempt());
+                    ps.setInt(6, r.refunded() ? 1 : 0);
+                    ps.setObject(7, r.deliveryId());
+                    ps.setInt(8, r.attempt());
                 });
     }
 

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param deliveredAt set for DELIVERED only
  * @param nextAttemptAt set for FAILED only
  * @param disableSubscription set when the receiver answered 410 Gone
+ * @param refunded the attempt is given back: keyrotator could not sign (Vault unavailable), so the
+ *     receiver was never asked and its retry budget is not spent
  */
 record DeliveryResult(
         UUID deliveryId,
@@ -20,15 +22,18 @@ record DeliveryResult(
         @Nullable String error,
         @Nullable Instant deliveredAt,
         @Nullable Instant nextAttemptAt,
-        @Nullable UUID disableSubscription) {
+        @Nullable UUID disableSubscription,
+        boolean refunded) {
 
     static DeliveryResult delivered(DeliveryRecords.Claimed delivery, int statusCode, Instant at) {
-        return new DeliveryResult(delivery.id(), delivery.attempts(), "DELIVERED", statusCode, null, at, null, null);
+        return new DeliveryResult(
+                delivery.id(), delivery.attempts(), "DELIVERED", statusCode, null, at, null, null, false);
     }
 
     static DeliveryResult failed(
             DeliveryRecords.Claimed delivery, @Nullable Integer statusCode, @Nullable String error, Instant next) {
-        return new DeliveryResult(delivery.id(), delivery.attempts(), "FAILED", statusCode, error, null, next, null);
+        return new DeliveryResult(
+                delivery.id(), delivery.attempts(), "FAILED", statusCode, error, null, next, null, false);
     }
 
     static DeliveryResult dead(
@@ -37,11 +42,19 @@ record DeliveryResult(
             @Nullable String error,
             @Nullable UUID disableSubscription) {
         return new DeliveryResult(
-                delivery.id(), delivery.attempts(), "DEAD", statusCode, error, null, null, disableSubscription);
+                delivery.id(), delivery.attempts(), "DEAD", statusCode, error, null, null, disableSubscription, false);
+    }
+
+    /** Not sent, because keyrotator itself could not sign: tried again later, the attempt given back. */
+    static DeliveryResult postponed(DeliveryRecords.Claimed delivery, String error, Instant next) {
+        return new DeliveryResult(delivery.id(), delivery.attempts(), "FAILED", null, error, null, next, null, true);
     }
 
     /** The {@code outcome} tag of {@code keyrotator_webhook_attempts}. */
     String metricOutcome() {
+        if (refunded) {
+            return "postponed";
+        }
         return switch (status) {
             case "DELIVERED" -> "delivered";
             case "FAILED" -> "retried";

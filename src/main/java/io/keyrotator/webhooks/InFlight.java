@@ -46,7 +46,7 @@ final class InFlight {
                         results.add(result);
                     }
                 } catch (RuntimeException e) {
-                    // not recorded: the claim's lease runs out and the delivery is sent again
+                    // a last resort (deliver() records its own failures): the lease runs out, it is sent again
                     log.warn("Webhook delivery failed unexpectedly: {}", e.toString());
                 } finally {
                     sending.release();

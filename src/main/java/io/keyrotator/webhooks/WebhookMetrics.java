@@ -19,6 +19,7 @@ class WebhookMetrics {
     private final Counter delivered;
     private final Counter retried;
     private final Counter dead;
+    private final Counter postponed;
     private final Timer duration;
     private final AtomicLong pending = new AtomicLong();
 
@@ -26,6 +27,7 @@ class WebhookMetrics {
         this.delivered = outcome(registry, "delivered");
         this.retried = outcome(registry, "retried");
         this.dead = outcome(registry, "dead");
+        this.postponed = outcome(registry, "postponed");
         this.duration = Timer.builder(DURATION)
                 .description("Time one delivery attempt took")
                 .publishPercentileHistogram()
@@ -40,6 +42,7 @@ class WebhookMetrics {
         switch (outcome) {
             case "delivered" -> delivered.increment();
             case "retried" -> retried.increment();
+            case "postponed" -> postponed.increment();
             default -> dead.increment();
         }
     }
