@@ -1,9 +1,9 @@
 package io.keyrotator.observability;
 
-import io.keyrotator.rotation.KeyStatuses;
-import io.keyrotator.rotation.KeyStatuses.KeyStatus;
 import io.keyrotator.rotation.ManagedKey.KeyState;
 import io.keyrotator.rotation.RotationProperties;
+import io.keyrotator.rotation.protocol.KeyStatuses;
+import io.keyrotator.rotation.protocol.KeyStatuses.KeyStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

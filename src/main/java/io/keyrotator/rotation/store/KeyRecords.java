@@ -301,7 +301,7 @@ public class KeyRecords {
                 java.util.Objects.requireNonNull(instant(rs, "updated_at")));
     }
 
-    static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+    public static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp timestamp = rs.getTimestamp(column);
         return timestamp == null ? null : timestamp.toInstant();
     }

@@ -1,8 +1,8 @@
-package io.keyrotator.rotation;
+package io.keyrotator.rotation.protocol;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import static io.keyrotator.rotation.store.KeyRecords.instant;
+
+import io.keyrotator.rotation.ManagedKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,11 +37,6 @@ public class KeyStatuses {
                         rs.getBoolean("failing"),
                         rs.getBoolean("overlap_open")))
                 .list();
-    }
-
-    private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
-        Timestamp value = rs.getTimestamp(column);
-        return value == null ? null : value.toInstant();
     }
 
     /** What operators see of a key on dashboards. */
