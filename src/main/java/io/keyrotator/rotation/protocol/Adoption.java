@@ -8,6 +8,7 @@ import io.keyrotator.rotation.VaultConflictException;
 import io.keyrotator.rotation.store.KeyRecords;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretVersion;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
@@ -36,16 +37,14 @@ public class Adoption {
      */
     void takeOver(String name, @Nullable String actor) {
         ManagedKey key = keys.findByName(name).orElseThrow(() -> KeyNotFoundException.named(name));
-        boolean hasValue = store.read(key.vaultPath(), SecretStore.LATEST)
-                .filter(v -> v.string(key.vaultField()) != null)
-                .isPresent();
-        if (hasValue) {
+        Optional<SecretVersion> latest = store.read(key.vaultPath(), SecretStore.LATEST);
+        if (latest.filter(v -> v.string(key.vaultField()) != null).isPresent()) {
             adopt(name, actor);
             return;
         }
         long current =
                 store.metadata(key.vaultPath()).map(m -> m.currentVersion()).orElse(0L);
-        steps.takeOverEmpty(key.id(), current);
+        steps.takeOverEmpty(key.id(), current, latest.isEmpty());
     }
 
     public KeyVersion adopt(String name, @Nullable String actor) {
@@ -53,9 +52,12 @@ public class Adoption {
         if (key.state() != ManagedKey.KeyState.CONFLICT) {
             throw NotInConflictException.of(name);
         }
-        SecretVersion latest = store.read(key.vaultPath(), SecretStore.LATEST)
-                .filter(v -> v.string(key.vaultField()) != null)
-                .orElseThrow(() -> VaultConflictException.of(name));
+        Optional<SecretVersion> read = store.read(key.vaultPath(), SecretStore.LATEST);
+        if (read.isEmpty() && store.metadata(key.vaultPath()).isPresent()) {
+            throw VaultConflictException.latestDeleted(name);
+        }
+        SecretVersion latest =
+                read.filter(v -> v.string(key.vaultField()) != null).orElseThrow(() -> VaultConflictException.of(name));
         String fingerprint = KeyMaterial.fingerprintOf(latest.string(key.vaultField()));
         KeyVersion version = steps.adopt(key.id(), fingerprint, latest.version(), actor);
         sync.wakeAfterCommit();

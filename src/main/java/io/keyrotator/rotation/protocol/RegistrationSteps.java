@@ -97,16 +97,22 @@ class RegistrationSteps {
         versions.retire(keyId, State.CURRENT, now);
         KeyVersion version = versions.insert(keyId, State.PENDING, fingerprint, Trigger.ADOPTED, actor, null, now);
         versions.becomeCurrent(version.id(), vaultVersion, now);
-        keys.recordAdoption(keyId, vaultVersion, now);
+        // every older version holds a key that is no longer valid
+        keys.recordAdoption(keyId, vaultVersion, vaultVersion, now);
         if (key.nextRotationAt() == null) {
             keys.recordWrite(keyId, vaultVersion, now, schedule.next(key, now), false, now);
         }
         return versions.findById(version.id()).orElseThrow();
     }
 
-    /** The key's secret is gone from Vault: every version retired, the key active on the empty path. */
+    /**
+     * The key's secret is gone from Vault, or holds no value of the key: every version retired, the
+     * key active on the path. When the newest version is unreadable (deleted or destroyed) it is
+     * destroyed too: a soft-deleted version still holds a retired key that an undelete would bring
+     * back. A readable one stays until the rotation has carried its other fields forward.
+     */
     @Transactional
-    public void takeOverEmpty(long keyId, long vaultVersion) {
+    public void takeOverEmpty(long keyId, long vaultVersion, boolean latestUnreadable) {
         Instant now = clock.instant();
         ManagedKey key = keys.lock(keyId);
         if (key.state() != KeyState.CONFLICT) {
@@ -115,7 +121,7 @@ class RegistrationSteps {
         for (State state : new State[] {State.NEXT, State.PREVIOUS, State.CURRENT}) {
             versions.retire(keyId, state, now);
         }
-        keys.recordAdoption(keyId, vaultVersion, now);
+        keys.recordAdoption(keyId, vaultVersion, latestUnreadable ? vaultVersion + 1 : vaultVersion, now);
     }
 
     /** A registration whose first write Vault refused leaves nothing behind. */

@@ -12,6 +12,7 @@ import io.keyrotator.rotation.store.KeyRecords;
 import io.keyrotator.rotation.store.VersionRecords;
 import io.keyrotator.rotation.store.WriteIntent;
 import io.keyrotator.rotation.store.WriteIntent.Kind;
+import io.keyrotator.vault.SecretMetadata;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretVersion;
 import java.time.Clock;
@@ -114,8 +115,16 @@ public class RotationEngine {
             return false;
         }
         ManagedKey key = found.get();
-        Optional<SecretVersion> latest = readLatest(key);
-        Begin begin = steps.beginFollowUp(keyId, kind, Observed.of(latest, key));
+        Optional<SecretVersion> latest;
+        Observed observed;
+        try {
+            latest = store.read(key.vaultPath(), SecretStore.LATEST);
+            observed = observe(key, latest);
+        } catch (RuntimeException e) {
+            failures.recordFailure(key.id(), VaultWriter.reason(e));
+            throw e;
+        }
+        Begin begin = steps.beginFollowUp(keyId, kind, observed);
         if (!(begin instanceof Begin.Started started) || latest.isEmpty()) {
             return false;
         }
@@ -183,15 +192,16 @@ public class RotationEngine {
         long startedAt = System.nanoTime();
         KeyMaterial fresh = generator.generate(key.generator());
         Optional<SecretVersion> latest;
+        Observed observed;
         try {
             latest = store.read(key.vaultPath(), SecretStore.LATEST);
+            observed = observe(key, latest);
         } catch (RuntimeException e) {
             failures.recordFailedAttempt(key.id(), fresh.fingerprint(), command, VaultWriter.reason(e));
             metrics.rotation(key, command, null, "failure", since(startedAt));
             throw e;
         }
-        Begin begin =
-                steps.beginRotation(key.id(), Observed.of(latest, key), fresh.fingerprint(), key.generator(), command);
+        Begin begin = steps.beginRotation(key.id(), observed, fresh.fingerprint(), key.generator(), command);
         return switch (begin) {
             case Begin.Started started -> {
                 ManagedKey locked = started.key();
@@ -254,13 +264,20 @@ public class RotationEngine {
         };
     }
 
-    private Optional<SecretVersion> readLatest(ManagedKey key) {
-        try {
-            return store.read(key.vaultPath(), SecretStore.LATEST);
-        } catch (RuntimeException e) {
-            failures.recordFailure(key.id(), VaultWriter.reason(e));
-            throw e;
+    /**
+     * A deleted or destroyed newest version reads as nothing. Its number, from the metadata, makes it
+     * the out-of-band change it is (CONFLICT at once), where version 0 would pass for a stale read
+     * until the retries ran out, and a rotation with overwrite could never get past it. Costs a
+     * metadata read only when the read found nothing.
+     */
+    private Observed observe(ManagedKey key, Optional<SecretVersion> latest) {
+        if (latest.isPresent() || key.lastVaultVersion() == 0) {
+            return Observed.of(latest, key);
         }
+        long current = store.metadata(key.vaultPath())
+                .map(SecretMetadata::currentVersion)
+                .orElse(0L);
+        return new Observed(current, null, null);
     }
 
     private static void pause() {

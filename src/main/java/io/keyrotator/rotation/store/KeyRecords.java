@@ -243,12 +243,19 @@ public class KeyRecords {
     }
 
     /** Adoption: the value now in Vault is current and the key active again. */
-    public void recordAdoption(long id, long vaultVersion, Instant now) {
+    /**
+     * The key takes over what Vault holds now, at {@code vaultVersion}: every version below {@code
+     * destroyBelow} is to be destroyed, counted from version 1 again, since the path may have been
+     * recreated (a restore, a migration, {@code kv metadata delete}) and begun again at 1, and old
+     * watermarks would then skip its versions for good.
+     */
+    public void recordAdoption(long id, long vaultVersion, long destroyBelow, Instant now) {
         jdbc.sql("""
                         UPDATE managed_key SET state = 'ACTIVE', last_vault_version = ?, metadata_synced = FALSE,
+                            destroy_below = ?, destroyed_below = 0,
                             next_attempt_at = NULL, last_failure_at = NULL, last_failure_reason = NULL,
                             failure_count = 0, updated_at = ?
-                        WHERE id = ?""").params(vaultVersion, timestamp(now), id).update();
+                        WHERE id = ?""").params(vaultVersion, destroyBelow, timestamp(now), id).update();
     }
 
     /**
