@@ -97,6 +97,7 @@ class ObservabilityIntegrationTests {
                 .contains("keyrotator_keys_overdue ")
                 .contains("keyrotator_webhook_deliveries_total{outcome=\"delivered\"}")
                 .contains("keyrotator_webhook_pending ")
+                .contains("keyrotator_recovery_failures_total ")
                 .contains("keyrotator_webhook_delivery_duration_seconds_bucket");
         assertThat(scrape).containsPattern("keyrotator_keys\\{state=\"CONFLICT\"} [1-9]");
     }

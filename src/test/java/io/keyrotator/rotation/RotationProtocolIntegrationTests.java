@@ -308,6 +308,64 @@ class RotationProtocolIntegrationTests {
                 .isEqualTo(201);
     }
 
+    /**
+     * A hundred open intents recovery cannot resolve, at the front of the queue: their keys' rows
+     * hold a path today's validation refuses (as an older release's might). Each fails, backs off
+     * and is counted, and the next pass reaches the interrupted rotation behind them; the Vault sync
+     * of those rows fails per key too, not for the batch.
+     */
+    @Test
+    void aHundredIntentsThatCannotBeResolvedBackOffAndRecoveryReachesTheOneBehindThem(
+            @Autowired io.micrometer.core.instrument.MeterRegistry registry) {
+        String name = register(Map.of());
+        ManagedKey key = keys.findByName(name).orElseThrow();
+        steps.beginRotation(
+                key.id(),
+                Observed.of(java.util.Optional.of(latest(name)), key),
+                "0123456789abcdef",
+                key.generator(),
+                new RotationCommand(KeyVersion.Trigger.MANUAL, "crash-test", null, null, false));
+        jdbc.sql("""
+                        INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,
+                            generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
+                            overlap_seconds, publish_ahead_seconds, state, created_at, updated_at)
+                        SELECT 'poison-' || g, ?, 'poison/../' || g, 'api_key', 32, 'base62', '', false, 86400,
+                            0, 0, 'ACTIVE', now(), now()
+                        FROM generate_series(1, 100) g""").param(vault.mount()).update();
+        jdbc.sql("""
+                        INSERT INTO vault_write_intent (key_id, kind, state, owner, lease_until, cas, fingerprint,
+                            created_at)
+                        SELECT id, 'ROTATE', 'PENDING', 'gone', now() - interval '1 hour', 1, '0123456789abcdef',
+                            now()
+                        FROM managed_key WHERE name LIKE 'poison-%'""").update();
+        jdbc.sql("UPDATE vault_write_intent SET lease_until = now() - interval '1 second' WHERE key_id = ?")
+                .param(key.id())
+                .update();
+        double failedBefore = registry.counter("keyrotator.recovery.failures").count();
+
+        recovery.runOnce();
+        recovery.runOnce();
+
+        assertThat(api.get("/api/v1/keys/" + name + "/versions/2").json())
+                .containsEntry("state", "FAILED")
+                .containsEntry("failure", "interrupted");
+        assertThat(registry.counter("keyrotator.recovery.failures").count() - failedBefore)
+                .isEqualTo(100);
+        assertThat(jdbc.sql("SELECT count(*) FROM vault_write_intent WHERE state = 'PENDING'"
+                                + " AND recovery_failures = 1 AND recover_after > now() + interval '3 seconds'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(100);
+        assertThat(jdbc.sql("SELECT count(*) FROM managed_key WHERE name LIKE 'poison-%' AND sync_failures = 1")
+                        .query(Long.class)
+                        .single())
+                .as("their Vault sync failed one key at a time")
+                .isEqualTo(100);
+        assertThat(api.post("/api/v1/keys/" + name + "/rotations", null).status())
+                .isEqualTo(201);
+        jdbc.sql("DELETE FROM managed_key WHERE name LIKE 'poison-%'").update();
+    }
+
     @Test
     void crashDuringAnOverlapCloseIsFinishedByRecovery() {
         String name = register(Map.of("overlap", "PT1H"));

@@ -48,4 +48,9 @@ class DueWork {
     public List<WriteIntent> expiredIntents(int limit) {
         return intents.expired(limit);
     }
+
+    @Transactional
+    public void recoveryFailed(WriteIntent intent) {
+        intents.recoveryFailed(intent.id());
+    }
 }

@@ -5,6 +5,8 @@ import io.keyrotator.rotation.protocol.VaultSync;
 import io.keyrotator.rotation.store.WriteIntent;
 import io.keyrotator.vault.SecretStoreException;
 import io.keyrotator.vault.SecretStoreUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import net.javacrumbs.shedlock.core.LockAssert;
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 import org.slf4j.Logger;
@@ -30,12 +32,16 @@ public class RecoveryJob {
     private final IntentRecovery recovery;
     private final VaultSync sync;
     private final RecoveryJob self;
+    private final Counter failures;
 
-    RecoveryJob(DueWork work, IntentRecovery recovery, VaultSync sync, @Lazy RecoveryJob self) {
+    RecoveryJob(DueWork work, IntentRecovery recovery, VaultSync sync, @Lazy RecoveryJob self, MeterRegistry registry) {
         this.work = work;
         this.recovery = recovery;
         this.sync = sync;
         this.self = self;
+        this.failures = Counter.builder("keyrotator.recovery.failures")
+                .description("intents whose recovery failed and backs off (Vault down not counted)")
+                .register(registry);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -73,14 +79,21 @@ public class RecoveryJob {
             } catch (SecretStoreUnavailableException e) {
                 throw e;
             } catch (SecretStoreException e) {
-                log.warn("Recovery of intent {} postponed: {}", intent.id(), e.getMessage());
+                backOff(intent);
+                log.warn("Recovery of intent {} postponed, backing off: {}", intent.id(), e.getMessage());
             } catch (RuntimeException e) {
                 // one intent that cannot be resolved must not stop the others, nor start-up
-                log.error(
-                        "Recovery of intent {} of key id {} failed, retried next pass", intent.id(), intent.keyId(), e);
+                backOff(intent);
+                log.error("Recovery of intent {} of key id {} failed, backing off", intent.id(), intent.keyId(), e);
             }
         }
         repaired += sync.runOnce();
         return repaired;
+    }
+
+    /** It waits 5 s × 2^failures (at most an hour), so the next pass reaches the intents behind it. */
+    private void backOff(WriteIntent intent) {
+        failures.increment();
+        work.recoveryFailed(intent);
     }
 }

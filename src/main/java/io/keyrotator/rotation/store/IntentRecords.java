@@ -87,13 +87,25 @@ public class IntentRecords {
                 .optional();
     }
 
-    /** Open intents whose lease has run out in the database's time: ours to finish or roll back now. */
+    /**
+     * Open intents whose lease has run out in the database's time, and whose recovery is not
+     * backing off: ours to finish or roll back now.
+     */
     public List<WriteIntent> expired(int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM vault_write_intent WHERE state = 'PENDING'"
-                        + " AND lease_until < now() ORDER BY lease_until LIMIT ?")
+                        + " AND GREATEST(lease_until, recover_after) < now()"
+                        + " ORDER BY GREATEST(lease_until, recover_after) LIMIT ?")
                 .params(limit)
                 .query(IntentRecords::map)
                 .list();
+    }
+
+    /** Its recovery failed: it waits {@code 5 s × 2^failures}, at most an hour, and the pass moves on. */
+    public void recoveryFailed(long id) {
+        jdbc.sql("""
+                        UPDATE vault_write_intent SET recovery_failures = recovery_failures + 1,
+                            recover_after = now() + make_interval(secs => LEAST(3600, 5 * power(2, LEAST(recovery_failures, 10))))
+                        WHERE id = ? AND state = 'PENDING'""").param(id).update();
     }
 
     private static WriteIntent map(ResultSet rs, int row) throws SQLException {

@@ -30,7 +30,8 @@ public class SyncRecords {
     /** One key's pending side effects, with what its custom_metadata must say. */
     public record Work(
             long keyId,
-            KvPath path,
+            String vaultMount,
+            String vaultPath,
             long destroyBelow,
             long destroyedBelow,
             long vaultVersion,
@@ -40,6 +41,14 @@ public class SyncRecords {
             @Nullable String fingerprint,
             KeyVersion.@Nullable Trigger trigger,
             @Nullable Instant previousValidUntil) {
+
+        /**
+         * Built here, not in the claim: a row that today's validation refuses (an older release's)
+         * then fails its own work, which backs off, instead of the claim of the whole batch.
+         */
+        public KvPath path() {
+            return KvPath.of(vaultMount, vaultPath);
+        }
 
         public boolean mustDestroy() {
             return destroyBelow > destroyedBelow;
@@ -70,7 +79,8 @@ public class SyncRecords {
                 .params(limit, lease.toSeconds())
                 .query((rs, row) -> new Work(
                         rs.getLong(1),
-                        KvPath.of(rs.getString(2), rs.getString(3)),
+                        rs.getString(2),
+                        rs.getString(3),
                         rs.getLong(4),
                         rs.getLong(5),
                         rs.getLong(6),
