@@ -1,30 +1,49 @@
 package io.keyrotator.webhooks;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dns;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One POST to a receiver: redirects are not followed, the response body is not read, and the answer is reduced to a status, a Retry-After and an error code (no receiver text).
+ * One POST to a receiver: redirects are not followed, the response body is not read, and the
+ * answer is reduced to a status, a Retry-After and an error code (no receiver text).
+ *
+ * <p>OkHttp, for its {@link Dns} hook: the connection goes to the very addresses the {@link SsrfGuard}
+ * checked, so a name that resolves somewhere else between the check and the connect (DNS rebinding)
+ * is refused instead of called. The JDK client resolves names itself and offers no such hook. An
+ * address written in the URL is checked by the guard before the call (OkHttp does not look it up).
  */
 final class HttpSender {
 
-    private final HttpClient http;
-    private final Duration timeout;
+    private final OkHttpClient http;
 
-    HttpSender(Duration timeout) {
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
+    HttpSender(Duration timeout, SsrfGuard guard) {
+        this.http = new OkHttpClient.Builder()
+                .dns(guard::addressesToConnect)
+                // a proxy would resolve the name itself, past the guard
+                .proxy(Proxy.NO_PROXY)
+                .followRedirects(false)
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false)
                 .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                // the whole call: a receiver that trickles its headers cannot hold the dispatcher
+                .callTimeout(timeout)
+                .connectionPool(new ConnectionPool(16, 30, TimeUnit.SECONDS))
                 .build();
     }
 
@@ -39,24 +58,26 @@ final class HttpSender {
     }
 
     Outcome post(URI url, Map<String, String> headers, byte[] body) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(url).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        Request.Builder request = new Request.Builder().url(url.toString()).post(RequestBody.create(body, null));
         headers.forEach(request::header);
-        try {
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            // the body is not read: a receiver that trickles it cannot hold the dispatcher
-            response.body().close();
-            Duration retryAfter =
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null));
-            return new Outcome(response.statusCode(), retryAfter, response.statusCode() < 300 ? null : "http-status");
-        } catch (java.net.http.HttpTimeoutException e) {
-            return new Outcome(0, null, "timeout");
+        // the body is not read: closing it unread drops the connection, so trickling it holds nothing
+        try (Response response = http.newCall(request.build()).execute()) {
+            Duration retryAfter = retryAfter(response.header("Retry-After"));
+            return new Outcome(response.code(), retryAfter, response.code() < 300 ? null : "http-status");
+        } catch (SsrfGuard.RefusedAddressException e) {
+            return new Outcome(0, null, "address-refused");
+        } catch (InterruptedIOException e) {
+            // the call timeout, a read or connect timeout (SocketTimeoutException is one)
+            return new Outcome(0, null, Thread.currentThread().isInterrupted() ? "interrupted" : "timeout");
         } catch (IOException e) {
             return new Outcome(0, null, "connection-failed");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(0, null, "interrupted");
         }
+    }
+
+    /** Connections in the pool and OkHttp's threads are let go on shutdown. */
+    void close() {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
     }
 
     static @Nullable Duration retryAfter(@Nullable String header) {

@@ -11,9 +11,11 @@ import java.util.Set;
 /**
  * Where webhooks may go (docs/contract.md#where-receivers-may-be). An address in a listed CIDR block
  * is allowed. Otherwise loopback, link-local (cloud metadata), unspecified and multicast addresses and
- * the service's own Vault and database are refused; with a non-empty allow-list the host name must also
- * match a listed name or {@code *.suffix}. Checked at registration and on the resolved address before
- * every delivery, so a name that later resolves somewhere forbidden is not called.
+ * the service's own Vault and database are refused, by every address their names resolve to at the
+ * time of the check; with a non-empty allow-list the host name must also match a listed name or
+ * {@code *.suffix}. Checked at registration, and at every delivery on the addresses the sender then
+ * connects to ({@link #addressesToConnect}), so a name that later resolves somewhere forbidden is not
+ * called, not even when it changes between a check and the connect.
  */
 final class SsrfGuard {
 
@@ -24,10 +26,11 @@ final class SsrfGuard {
     private final List<String> names;
     private final List<Cidr> blocks;
     private final boolean restricted;
-    private final Set<InetAddress> ownServices;
+    private final List<String> ownServices;
     private final HostResolver resolver;
 
-    SsrfGuard(List<String> allowedHosts, Set<InetAddress> ownServices, HostResolver resolver) {
+    /** @param ownServices the host names (or addresses) of the service's own Vault and database */
+    SsrfGuard(List<String> allowedHosts, List<String> ownServices, HostResolver resolver) {
         this.names = allowedHosts.stream()
                 .filter(h -> !h.contains("/") && !Cidr.isLiteral(h))
                 .map(h -> h.toLowerCase(Locale.ROOT))
@@ -38,7 +41,7 @@ final class SsrfGuard {
                 .map(Cidr::parse)
                 .toList();
         this.restricted = !allowedHosts.isEmpty();
-        this.ownServices = Set.copyOf(ownServices);
+        this.ownServices = List.copyOf(ownServices);
         this.resolver = resolver;
     }
 
@@ -52,21 +55,53 @@ final class SsrfGuard {
         if (host == null || host.isEmpty() || url.getUserInfo() != null) {
             return Optional.of("a host name without user info is required");
         }
-        List<InetAddress> addresses;
         try {
-            addresses = resolver.resolve(host);
+            addressesToConnect(host);
+        } catch (RefusedAddressException e) {
+            return Optional.of("the host resolves to an address webhooks may not reach");
         } catch (UnknownHostException e) {
             return Optional.of("the host does not resolve");
-        }
-        for (InetAddress address : addresses) {
-            if (!allowed(host.toLowerCase(Locale.ROOT), address)) {
-                return Optional.of("the host resolves to an address webhooks may not reach");
-            }
         }
         return Optional.empty();
     }
 
-    private boolean allowed(String host, InetAddress address) {
+    /**
+     * Resolves {@code host} once and returns the addresses to connect to, all of them checked.
+     *
+     * @throws RefusedAddressException when any of them may not be reached
+     */
+    List<InetAddress> addressesToConnect(String host) throws UnknownHostException {
+        List<InetAddress> addresses = resolver.resolve(host);
+        Set<InetAddress> own = ownAddresses();
+        for (InetAddress address : addresses) {
+            if (!allowed(host.toLowerCase(Locale.ROOT), address, own)) {
+                throw new RefusedAddressException(host);
+            }
+        }
+        return addresses;
+    }
+
+    /** A name that resolves to an address webhooks may not reach. */
+    static final class RefusedAddressException extends UnknownHostException {
+        RefusedAddressException(String host) {
+            super(host + " resolves to an address webhooks may not reach");
+        }
+    }
+
+    /** Resolved now: the database or Vault may have moved since start-up. */
+    private Set<InetAddress> ownAddresses() {
+        Set<InetAddress> addresses = new java.util.HashSet<>();
+        for (String host : ownServices) {
+            try {
+                addresses.addAll(resolver.resolve(host));
+            } catch (UnknownHostException e) {
+                // a name that does not resolve now is no address a receiver could have either
+            }
+        }
+        return addresses;
+    }
+
+    private boolean allowed(String host, InetAddress address, Set<InetAddress> own) {
         if (blocks.stream().anyMatch(block -> block.contains(address))) {
             return true;
         }
@@ -75,7 +110,7 @@ final class SsrfGuard {
                 || CLOUD_METADATA.stream().anyMatch(block -> block.contains(address))
                 || address.isAnyLocalAddress()
                 || address.isMulticastAddress()
-                || ownServices.contains(address);
+                || own.contains(address);
         return !special && (!restricted || names.stream().anyMatch(name -> matches(name, host)));
     }
 

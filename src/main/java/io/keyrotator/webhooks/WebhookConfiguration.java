@@ -1,9 +1,9 @@
 package io.keyrotator.webhooks;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,29 +18,27 @@ class WebhookConfiguration {
         return HostResolver.system();
     }
 
-    /** The guard also refuses the service's own Vault and database, whatever their address. */
+    /** The guard also refuses the service's own Vault and database, by the addresses they have when it checks. */
     @Bean
     SsrfGuard ssrfGuard(WebhookProperties properties, HostResolver resolver, Environment environment) {
-        Set<InetAddress> own = new HashSet<>();
-        addHost(own, environment.getProperty("spring.cloud.vault.uri"), resolver);
+        List<String> own = new ArrayList<>();
+        host(environment.getProperty("spring.cloud.vault.uri")).ifPresent(own::add);
         String database = environment.getProperty("spring.datasource.url", "");
-        addHost(own, database.startsWith("jdbc:") ? database.substring(5) : database, resolver);
+        host(database.startsWith("jdbc:") ? database.substring(5) : database).ifPresent(own::add);
         return new SsrfGuard(properties.allowedHosts(), own, resolver);
     }
 
-    @Bean
-    HttpSender httpSender(WebhookProperties properties) {
-        return new HttpSender(properties.timeout());
+    @Bean(destroyMethod = "close")
+    HttpSender httpSender(WebhookProperties properties, SsrfGuard guard) {
+        return new HttpSender(properties.timeout(), guard);
     }
 
-    private static void addHost(Set<InetAddress> addresses, String uri, HostResolver resolver) {
+    private static Optional<String> host(String uri) {
         try {
-            String host = uri == null ? null : URI.create(uri).getHost();
-            if (host != null) {
-                addresses.addAll(resolver.resolve(host));
-            }
-        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
-            // an unparsable or unresolvable address cannot be a webhook target either
+            return Optional.ofNullable(uri == null ? null : URI.create(uri).getHost());
+        } catch (IllegalArgumentException e) {
+            // an unparsable address cannot be a webhook target either
+            return Optional.empty();
         }
     }
 }

@@ -1,13 +1,13 @@
 package io.keyrotator.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SsrfGuardTests {
@@ -98,7 +98,32 @@ class SsrfGuardTests {
         assertThat(guard.refusal(URI.create("http://sneaky.example.com/"))).isPresent();
     }
 
-    private SsrfGuard guard(List<String> allowed) throws UnknownHostException {
-        return new SsrfGuard(allowed, Set.of(InetAddress.getByName("10.9.9.9")), resolver);
+    @Test
+    void theServicesOwnVaultIsRefusedByTheAddressItResolvesToWhenChecked() throws Exception {
+        SwitchableResolver dns = new SwitchableResolver();
+        dns.point("vault.internal", "10.9.9.9");
+        dns.point("orders.internal", "10.1.2.3");
+        SsrfGuard guard = new SsrfGuard(List.of(), List.of("vault.internal"), dns);
+        assertThat(guard.refusal(URI.create("http://orders.internal/"))).isEmpty();
+
+        // Vault moved (a failover, a new node): the receiver's address is now Vault's
+        dns.point("vault.internal", "10.1.2.3");
+
+        assertThat(guard.refusal(URI.create("http://orders.internal/"))).isPresent();
+        assertThatThrownBy(() -> guard.addressesToConnect("orders.internal"))
+                .isInstanceOf(SsrfGuard.RefusedAddressException.class);
+    }
+
+    @Test
+    void theAddressesToConnectToAreTheOnesChecked() throws Exception {
+        SsrfGuard guard = guard(List.of());
+
+        assertThat(guard.addressesToConnect("orders.internal")).containsExactly(InetAddress.getByName("10.1.2.3"));
+        assertThatThrownBy(() -> guard.addressesToConnect("sneaky.example.com"))
+                .isInstanceOf(SsrfGuard.RefusedAddressException.class);
+    }
+
+    private SsrfGuard guard(List<String> allowed) {
+        return new SsrfGuard(allowed, List.of("vault.internal"), resolver);
     }
 }

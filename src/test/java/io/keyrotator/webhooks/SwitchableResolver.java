@@ -10,14 +10,25 @@ import java.util.concurrent.ConcurrentHashMap;
 class SwitchableResolver implements HostResolver {
 
     private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Map<String, String> afterNextLookup = new ConcurrentHashMap<>();
 
     void point(String name, String address) {
         names.put(name, address);
     }
 
+    /** DNS rebinding: {@code first} for the next lookup, {@code then} for every one after it. */
+    void pointOnceThen(String name, String first, String then) {
+        names.put(name, first);
+        afterNextLookup.put(name, then);
+    }
+
     @Override
     public List<InetAddress> resolve(String host) throws UnknownHostException {
         String address = names.get(host);
+        String then = afterNextLookup.remove(host);
+        if (then != null) {
+            names.put(host, then);
+        }
         return address != null
                 ? List.of(InetAddress.getByName(address))
                 : HostResolver.system().resolve(host);

@@ -333,6 +333,43 @@ class WebhooksIntegrationTests {
     }
 
     @Test
+    void aReceiverIsCalledAtTheAddressTheGuardResolvedAndChecked() {
+        String path = "/resolved/" + UUID.randomUUID();
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        // a name only the guard's resolver knows: the call can only reach it through that resolution
+        dns.point("resolved.test", "127.0.0.1");
+        String url = "http://resolved.test:" + receiver.getPort() + path;
+        subscribe(Map.of("url", url, "events", List.of("ping")));
+        UUID id = subscriptionOf(url, true);
+
+        api.post("/api/v1/webhooks/" + id + "/ping", null);
+
+        LoggedRequest request = awaitRequests(path, 1).get(0);
+        assertThat(request.getHeader("Host")).isEqualTo("resolved.test:" + receiver.getPort());
+    }
+
+    @Test
+    void aNameThatRebindsBetweenTheCheckAndTheConnectIsRefusedAtTheConnect() {
+        String path = "/rebinding/" + UUID.randomUUID();
+        receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        dns.point("rebinding.test", "127.0.0.1");
+        String url = "http://rebinding.test:" + receiver.getPort() + path;
+        subscribe(Map.of("url", url, "events", List.of("ping")));
+        UUID id = subscriptionOf(url, true);
+        // the delivery's check sees the receiver, the connect would see the metadata service
+        dns.pointOnceThen("rebinding.test", "127.0.0.1", "169.254.169.254");
+
+        api.post("/api/v1/webhooks/" + id + "/ping", null);
+
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(api.get("/api/v1/webhooks/" + id + "/deliveries")
+                                .body())
+                        .contains("\"lastError\":\"address-refused\""));
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo(path)))).isEmpty();
+    }
+
+    @Test
     void aRotatedSigningSecretSignsBesideTheNewOneOnlyDuringTheOverlap() {
         String path = "/secret/" + UUID.randomUUID();
         receiver.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
