@@ -12,8 +12,6 @@ import org.springframework.stereotype.Component;
 @Component("rotationHealthIndicator")
 class RotationHealthIndicator extends AbstractHealthIndicator {
 
-    private static final int LISTED = 20;
-
     private final KeyGauges gauges;
 
     RotationHealthIndicator(KeyGauges gauges) {
@@ -24,11 +22,11 @@ class RotationHealthIndicator extends AbstractHealthIndicator {
     protected void doHealthCheck(Health.Builder builder) {
         KeyGauges.Snapshot snapshot = gauges.snapshot();
         builder.up()
-                .withDetail("overdue", snapshot.overdue().size())
-                .withDetail("failing", snapshot.failing().size())
-                .withDetail(
-                        "overdueKeys", snapshot.overdue().stream().limit(LISTED).toList())
-                .withDetail(
-                        "failingKeys", snapshot.failing().stream().limit(LISTED).toList());
+                .withDetail("overdue", snapshot.overdue())
+                .withDetail("failing", snapshot.failing())
+                .withDetail("overdueKeys", snapshot.overdueKeys())
+                .withDetail("failingKeys", snapshot.failingKeys())
+                .withDetail("tooOld", snapshot.tooOld())
+                .withDetail("tooOldKeys", snapshot.tooOldKeys());
     }
 }

@@ -24,6 +24,7 @@ class BenchmarkSmokeIntegrationTests {
                 .anyMatch(s -> s.startsWith("I/O per rotation"))
                 .anyMatch(s -> s.startsWith("scheduler sweep"))
                 .anyMatch(s -> s.startsWith("scheduler tick"))
+                .anyMatch(s -> s.startsWith("key gauges"))
                 .anyMatch(s -> s.startsWith("commit → webhook"))
                 .anyMatch(s -> s.startsWith("fan-out"))
                 .anyMatch(s -> s.startsWith("key generation"))

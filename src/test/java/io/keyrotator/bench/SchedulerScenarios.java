@@ -19,10 +19,14 @@ final class SchedulerScenarios {
 
     private static final Pattern TICK = Pattern.compile(
             "tasks_scheduled_execution_seconds_(sum|count)\\{code_function=\"tick\",[^}]*outcome=\"SUCCESS\"} (\\S+)");
+    private static final Pattern GAUGE_REFRESH =
+            Pattern.compile("keyrotator_key_gauges_refresh_seconds_(sum|count)\\{[^}]*} (\\S+)");
 
     private final BenchStack stack;
     private final Sizes sizes;
     private final Map<Integer, Double> tickMillis = new LinkedHashMap<>();
+    private final Map<Integer, Double> gaugeRefreshMillis = new LinkedHashMap<>();
+    private final Map<Integer, Integer> scrapeBytes = new LinkedHashMap<>();
 
     SchedulerScenarios(BenchStack stack, Sizes sizes) {
         this.stack = stack;
@@ -78,18 +82,41 @@ final class SchedulerScenarios {
                 + " 3600, 0, 'ACTIVE', 1, now() + interval '365 days', now(), now()"
                 + " FROM generate_series((SELECT count(*) FROM managed_key) + 1, " + keys + ") g");
         update("ANALYZE managed_key");
-        double[] before = tickTimer();
+        String scrapeBefore = stack.service.management("/actuator/prometheus");
+        double[] before = sumAndCount(TICK, scrapeBefore);
+        double[] refreshBefore = sumAndCount(GAUGE_REFRESH, scrapeBefore);
         Thread.sleep(Duration.ofSeconds(sizes.tickSeconds()));
-        double[] after = tickTimer();
+        String scrapeAfter = stack.service.management("/actuator/prometheus");
+        double[] after = sumAndCount(TICK, scrapeAfter);
+        double[] refreshAfter = sumAndCount(GAUGE_REFRESH, scrapeAfter);
         double ticks = after[1] - before[1];
         tickMillis.put(keys, ticks == 0 ? Double.NaN : (after[0] - before[0]) * 1000 / ticks);
+        double refreshes = refreshAfter[1] - refreshBefore[1];
+        gaugeRefreshMillis.put(
+                keys, refreshes == 0 ? Double.NaN : (refreshAfter[0] - refreshBefore[0]) * 1000 / refreshes);
+        // the size once a refresh has seen the whole fleet
+        scrapeBytes.put(keys, scrapeAfter.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
     }
 
     void reportTicks(Report report) {
         int small = sizes.tickKeys().get(0);
         int large = sizes.tickKeys().get(1);
         double ratio = tickMillis.get(large) / tickMillis.get(small);
-        report.raw("idleTick", Map.of("keys", sizes.tickKeys(), "tickMillis", tickMillis.values()));
+        report.raw(
+                "idleTick",
+                Map.of(
+                        "keys", sizes.tickKeys(),
+                        "tickMillis", tickMillis.values(),
+                        "gaugeRefreshMillis", gaugeRefreshMillis.values(),
+                        "scrapeBytes", scrapeBytes.values()));
+        for (int keys : sizes.tickKeys()) {
+            report.row(
+                    "key gauges, %,d keys (per-key gauges up to 1,000)".formatted(keys),
+                    "refresh (its database reads) / scrape size",
+                    "%.1f ms / %,d bytes".formatted(gaugeRefreshMillis.get(keys), scrapeBytes.get(keys)),
+                    "",
+                    null);
+        }
         report.ratio(
                 "scheduler tick with nothing due, %,d vs %,d keys".formatted(small, large),
                 "tick time ratio (%.2f ms ÷ %.2f ms)".formatted(tickMillis.get(large), tickMillis.get(small)),
@@ -98,10 +125,10 @@ final class SchedulerScenarios {
                 1.5);
     }
 
-    /** Sum (seconds) and count of successful ticks so far. */
-    private double[] tickTimer() {
+    /** Sum (seconds) and count of a timer in a scrape. */
+    private static double[] sumAndCount(Pattern timer, String scrape) {
         double[] sumAndCount = new double[2];
-        Matcher matcher = TICK.matcher(stack.service.management("/actuator/prometheus"));
+        Matcher matcher = timer.matcher(scrape);
         while (matcher.find()) {
             sumAndCount[matcher.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(matcher.group(2));
         }

@@ -23,7 +23,7 @@ class AlertRulesTests {
     void rulesAreValid() throws Exception {
         String output = promtool("check", "rules", RULES.toString());
 
-        assertThat(output).contains("SUCCESS: 7 rules found");
+        assertThat(output).contains("SUCCESS: 8 rules found");
     }
 
     @Test
@@ -36,6 +36,7 @@ class AlertRulesTests {
                 "KeyrotatorRotationFailing",
                 "KeyrotatorKeyOverdue",
                 "KeyrotatorKeyTooOld",
+                "KeyrotatorKeysTooOld",
                 "KeyrotatorWebhookDeliveriesDead",
                 "KeyrotatorWebhookBacklogGrowing",
                 "KeyrotatorDown",

@@ -136,6 +136,51 @@ class ObservabilityIntegrationTests {
         assertThat(readiness).contains("\"db\"").doesNotContain("vault");
     }
 
+    /**
+     * Per-key gauges cost four series per key on every scrape of every replica: above {@code
+     * keyrotator.metrics.per-key-limit} (1,000) they go, and the counts and the health report's
+     * first 20 names stay, read in one aggregate query.
+     */
+    @Test
+    void aFleetLargerThanThePerKeyLimitKeepsItsCountsAndDropsThePerKeyGauges(
+            @Autowired org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        assertThat(new Api(port, TestServices.TOKEN)
+                        .post("/api/v1/keys", Map.of("name", "counted"))
+                        .status())
+                .isEqualTo(201);
+        jdbc.sql("""
+                        INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,
+                            generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
+                            overlap_seconds, publish_ahead_seconds, state, last_vault_version, next_rotation_at,
+                            last_rotated_at, last_failure_at, created_at, updated_at)
+                        SELECT 'filler-' || g, 'secret', 'fillers/' || g, 'api_key', 32, 'BASE64URL', '', FALSE,
+                            31536000, 3600, 0, 'PAUSED', 1, now() + interval '365 days', now() - interval '800 days',
+                            now(), now(), now()
+                        FROM generate_series(1, 1001) g""").update();
+        try {
+            gauges.refresh();
+            String scrape = scrape();
+            Map<String, Object> health = new Api(managementPort, null)
+                    .get("/actuator/health/rotation")
+                    .json();
+
+            assertThat(scrape)
+                    .contains("keyrotator_keys{state=\"PAUSED\"} 1001.0")
+                    .contains("keyrotator_keys_too_old 1001.0")
+                    .doesNotContain("keyrotator_key_rotation_period_seconds{key=")
+                    .doesNotContain("keyrotator_key_next_rotation_timestamp_seconds{key=")
+                    .contains("keyrotator_key_gauges_refresh_seconds_count");
+            Map<?, ?> details = (Map<?, ?>) health.get("details");
+            assertThat(((Number) details.get("failing")).longValue()).isGreaterThanOrEqualTo(1001);
+            assertThat((List<?>) details.get("failingKeys")).hasSize(20);
+            assertThat((List<?>) details.get("tooOldKeys")).hasSize(20).first().isEqualTo("filler-1");
+        } finally {
+            jdbc.sql("DELETE FROM managed_key WHERE name LIKE 'filler-%'").update();
+        }
+        gauges.refresh();
+        assertThat(scrape()).contains("keyrotator_key_rotation_period_seconds{key=");
+    }
+
     private String scrape() {
         return new Api(managementPort, null).get("/actuator/prometheus").body();
     }

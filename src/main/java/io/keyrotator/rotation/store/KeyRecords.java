@@ -314,7 +314,7 @@ public class KeyRecords {
     }
 
     /** An instant as PostgreSQL's driver binds it to {@code timestamptz}. */
-    static java.time.@Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
+    public static java.time.@Nullable OffsetDateTime timestamp(@Nullable Instant instant) {
         return instant == null ? null : instant.atOffset(java.time.ZoneOffset.UTC);
     }
 }
