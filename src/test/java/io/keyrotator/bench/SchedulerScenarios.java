@@ -20,7 +20,7 @@ final class SchedulerScenarios {
     private static final Pattern TICK = Pattern.compile(
             "tasks_scheduled_execution_seconds_(sum|count)\\{code_function=\"tick\",[^}]*outcome=\"SUCCESS\"} (\\S+)");
     private static final Pattern GAUGE_REFRESH =
-            Pattern.compile("keyrotator_key_gauges_refresh_seconds_(sum|count)\\{[^}]*} (\\S+)");
+            Pattern.compile("keyrotator_key_gauges_refresh_seconds_(sum|count)(?:\\{[^}]*})? (\\S+)");
 
     private final BenchStack stack;
     private final Sizes sizes;
@@ -77,9 +77,9 @@ final class SchedulerScenarios {
         update("INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,"
                 + " generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,"
                 + " overlap_seconds, publish_ahead_seconds, state, last_vault_version, next_rotation_at,"
-                + " created_at, updated_at)"
+                + " metadata_synced, created_at, updated_at)"
                 + " SELECT 'filler-' || g, 'secret', 'fillers/' || g, 'api_key', 32, 'BASE64URL', '', FALSE, 31536000,"
-                + " 3600, 0, 'ACTIVE', 1, now() + interval '365 days', now(), now()"
+                + " 3600, 0, 'ACTIVE', 1, now() + interval '365 days', TRUE, now(), now()"
                 + " FROM generate_series((SELECT count(*) FROM managed_key) + 1, " + keys + ") g");
         update("ANALYZE managed_key");
         String scrapeBefore = stack.service.management("/actuator/prometheus");

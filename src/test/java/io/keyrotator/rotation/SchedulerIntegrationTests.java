@@ -80,6 +80,36 @@ class SchedulerIntegrationTests {
     }
 
     /**
+     * Regression (benchmark, 100,000 keys): with virtual threads on, Spring Boot's scheduler ran every
+     * fixed-delay job on one thread, and a recovery pass syncing thousands of failing keys stopped
+     * the scheduler tick and the gauge refresh. Each job now has a thread of its own.
+     */
+    @Test
+    void aLongScheduledJobDoesNotHoldTheOthersBack(@Autowired org.springframework.scheduling.TaskScheduler scheduler) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger quickRuns = new java.util.concurrent.atomic.AtomicInteger();
+        var slow = scheduler.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                Duration.ofMillis(10));
+        var quick = scheduler.scheduleWithFixedDelay(quickRuns::incrementAndGet, Duration.ofMillis(20));
+        try {
+            Awaitility.await("a quick job beside one that does not end")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> quickRuns.get() >= 5);
+        } finally {
+            release.countDown();
+            slow.cancel(true);
+            quick.cancel(true);
+        }
+    }
+
+    /**
      * Regression (reliability suite, crash scenario): a replica killed while it held the scheduler's
      * lock kept every replica from scheduling and recovering for lockAtMostFor, then 15 minutes.
      * Locks are now short and kept alive while their holder lives.
