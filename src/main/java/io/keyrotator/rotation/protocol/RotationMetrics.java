@@ -13,9 +13,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Rotation meters (docs/contract.md#metrics) and the audit line, recorded where a rotation ends. With
- * {@code keyrotator.metrics.per-key=false} the counter loses its {@code key} label for very large
- * fleets. The audit line carries key, version, fingerprint, trigger, actor and outcome, as text and
+ * Rotation meters (docs/contract.md#metrics) and the audit line, recorded where a rotation ends. The
+ * counter's {@code key} label takes the first {@code keyrotator.metrics.per-key-limit} keys this
+ * process rotates; later ones count as {@value #OTHER_KEYS}, so a scrape stays bounded however
+ * large the fleet. With {@code keyrotator.metrics.per-key=false} the counter has no {@code key} label. The audit line carries key, version, fingerprint, trigger, actor and outcome, as text and
  * as key-value pairs for structured (JSON) logging; never key material.
  */
 @Component
@@ -25,12 +26,21 @@ class RotationMetrics {
     static final String DURATION = "keyrotator.rotation.duration";
     private static final Logger audit = LoggerFactory.getLogger("keyrotator.audit");
 
+    /** The {@code key} label of rotations beyond the per-key limit. */
+    static final String OTHER_KEYS = "_other";
+
     private final MeterRegistry registry;
     private final boolean perKey;
+    private final int perKeyLimit;
+    private final java.util.Set<String> labelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    RotationMetrics(MeterRegistry registry, @Value("${keyrotator.metrics.per-key:true}") boolean perKey) {
+    RotationMetrics(
+            MeterRegistry registry,
+            @Value("${keyrotator.metrics.per-key:true}") boolean perKey,
+            @Value("${keyrotator.metrics.per-key-limit:1000}") int perKeyLimit) {
         this.registry = registry;
         this.perKey = perKey;
+        this.perKeyLimit = perKeyLimit;
     }
 
     void rotation(
@@ -40,7 +50,7 @@ class RotationMetrics {
                 .tag("trigger", command.trigger().id())
                 .tag("outcome", outcome);
         if (perKey) {
-            counter.tag("key", key.name());
+            counter.tag("key", label(key.name()));
         }
         counter.register(registry).increment();
         Timer.builder(DURATION)
@@ -50,6 +60,18 @@ class RotationMetrics {
                 .register(registry)
                 .record(took);
         auditLine("rotation", key, version, command, outcome);
+    }
+
+    private String label(String name) {
+        if (labelled.contains(name)) {
+            return name;
+        }
+        // a key over the limit by a few concurrent first rotations is no harm
+        if (labelled.size() < perKeyLimit) {
+            labelled.add(name);
+            return name;
+        }
+        return OTHER_KEYS;
     }
 
     void overlapClosed(ManagedKey key, @Nullable KeyVersion previous) {

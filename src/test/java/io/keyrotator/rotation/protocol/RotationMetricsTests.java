@@ -16,7 +16,7 @@ class RotationMetricsTests {
     @Test
     void countsRotationsByKeyTriggerAndOutcomeAndTimesThem() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RotationMetrics metrics = new RotationMetrics(registry, true);
+        RotationMetrics metrics = new RotationMetrics(registry, true, 1000);
 
         metrics.rotation(key, manual, null, "success", Duration.ofMillis(20));
         metrics.rotation(key, manual, null, "success", Duration.ofMillis(30));
@@ -40,9 +40,32 @@ class RotationMetricsTests {
     }
 
     @Test
+    void keysBeyondThePerKeyLimitAreCountedTogether() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RotationMetrics metrics = new RotationMetrics(registry, true, 3);
+
+        for (int i = 0; i < 10; i++) {
+            metrics.rotation(VaultPayloadsTests.named("key-" + i, "api_key"), manual, null, "success", Duration.ZERO);
+        }
+        metrics.rotation(VaultPayloadsTests.named("key-0", "api_key"), manual, null, "success", Duration.ZERO);
+
+        assertThat(registry.get(RotationMetrics.ROTATIONS).counters()).hasSize(4);
+        assertThat(registry.get(RotationMetrics.ROTATIONS)
+                        .tag("key", "key-0")
+                        .counter()
+                        .count())
+                .isEqualTo(2);
+        assertThat(registry.get(RotationMetrics.ROTATIONS)
+                        .tag("key", RotationMetrics.OTHER_KEYS)
+                        .counter()
+                        .count())
+                .isEqualTo(7);
+    }
+
+    @Test
     void perKeySeriesCanBeSwitchedOff() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RotationMetrics metrics = new RotationMetrics(registry, false);
+        RotationMetrics metrics = new RotationMetrics(registry, false, 1000);
 
         metrics.rotation(key, manual, null, "success", Duration.ofMillis(20));
 
@@ -59,7 +82,7 @@ class RotationMetricsTests {
         lines.start();
         audit.addAppender(lines);
         java.util.Random random = new java.util.Random(7);
-        RotationMetrics metrics = new RotationMetrics(new SimpleMeterRegistry(), true);
+        RotationMetrics metrics = new RotationMetrics(new SimpleMeterRegistry(), true, 1000);
         try {
             metrics.rotation(key, command("ok\nFORGED-AUDIT-LINE actor=root"), null, "success", Duration.ZERO);
             for (int i = 0; i < 2_000; i++) {

@@ -109,10 +109,14 @@ class VaultPayloadsTests {
     }
 
     static ManagedKey key(String field) {
+        return named("k", field);
+    }
+
+    static ManagedKey named(String name, String field) {
         return new ManagedKey(
                 1,
-                "k",
-                KvPath.of("secret", "api-keys/k"),
+                name,
+                KvPath.of("secret", "api-keys/" + name),
                 field,
                 new GeneratorSpec(32, Encoding.BASE64URL, "", false),
                 Duration.ofDays(30),
