@@ -7,13 +7,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * One attempt of one delivery: re-check the receiver's address, sign, POST, and decide what to
+ * One attempt of one delivery: re-check the receiver's address, sign, POST (to each of the host's
+ * addresses for a subscription delivered to every address, {@link EveryAddress}), and decide what to
  * record. 2xx delivers; 410 Gone kills the delivery and disables the subscription; anything else
  * is retried after the next delay of the schedule (with jitter, or later when the receiver sent
  * Retry-After) until the schedule runs out and the delivery is DEAD.
@@ -24,6 +26,7 @@ class DeliveryAttempt {
     private final WebhookSecrets secrets;
     private final SsrfGuard guard;
     private final HttpSender sender;
+    private final EveryAddress everyAddress;
     private final WebhookMetrics metrics;
     private final WebhookProperties properties;
     private final Clock clock;
@@ -32,12 +35,14 @@ class DeliveryAttempt {
             WebhookSecrets secrets,
             SsrfGuard guard,
             HttpSender sender,
+            EveryAddress everyAddress,
             WebhookMetrics metrics,
             WebhookProperties properties,
             Clock clock) {
         this.secrets = secrets;
         this.guard = guard;
         this.sender = sender;
+        this.everyAddress = everyAddress;
         this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
@@ -54,10 +59,18 @@ class DeliveryAttempt {
         }
         long started = System.nanoTime();
         HttpSender.Outcome outcome;
+        List<DeliveryResult.AddressResult> perAddress = List.of();
         try {
-            outcome = guard.refusal(subscription.url()).isPresent()
-                    ? new HttpSender.Outcome(0, null, "address-refused")
-                    : send(subscription, delivery);
+            if (subscription.toEveryAddress()) {
+                EveryAddress.Sent sent =
+                        everyAddress.send(subscription.url(), delivery, signer(subscription, delivery));
+                outcome = sent.outcome();
+                perAddress = sent.addresses();
+            } else {
+                outcome = guard.refusal(subscription.url()).isPresent()
+                        ? new HttpSender.Outcome(0, null, "address-refused")
+                        : send(subscription, delivery);
+            }
         } catch (SecretStoreUnavailableException e) {
             // keyrotator's own outage: the receiver was never asked, so its retry budget is not spent
             DeliveryResult postponed = DeliveryResult.postponed(
@@ -75,7 +88,7 @@ class DeliveryAttempt {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         DeliveryResult result;
         if (outcome.delivered()) {
-            result = DeliveryResult.delivered(delivery, outcome.status(), clock.instant());
+            result = DeliveryResult.delivered(delivery, status(outcome), clock.instant());
         } else if (outcome.status() == 410) {
             result = DeliveryResult.dead(delivery, 410, "gone", subscription.id());
         } else if (delivery.attempts() > properties.retryDelays().size()) {
@@ -84,10 +97,16 @@ class DeliveryAttempt {
             result = DeliveryResult.failed(delivery, status(outcome), outcome.error(), nextAttempt(delivery, outcome));
         }
         metrics.attempt(took, result.metricOutcome());
-        return result;
+        return result.withAddresses(perAddress);
     }
 
     private HttpSender.Outcome send(Subscription subscription, DeliveryRecords.Claimed delivery) {
+        return signer(subscription, delivery)
+                .post(sender, URI.create(subscription.url().toString()), null);
+    }
+
+    /** The signed request; reading the signing secrets may throw, before anything is sent. */
+    private EveryAddress.Request signer(Subscription subscription, DeliveryRecords.Claimed delivery) {
         WebhookSecrets.Material material = secrets.material(subscription.id(), subscription.secretGeneration());
         byte[] body = subscription.format().equals("standard")
                 ? delivery.payload().getBytes(StandardCharsets.UTF_8)
@@ -103,7 +122,7 @@ class DeliveryAttempt {
         if (material.authorization() != null) {
             headers.put("Authorization", material.authorization());
         }
-        return sender.post(URI.create(subscription.url().toString()), headers, body);
+        return new EveryAddress.Request(headers, body);
     }
 
     private Instant nextAttempt(DeliveryRecords.Claimed delivery, HttpSender.Outcome outcome) {

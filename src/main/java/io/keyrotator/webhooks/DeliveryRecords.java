@@ -3,6 +3,7 @@ package io.keyrotator.webhooks;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,7 +25,15 @@ class DeliveryRecords {
 
     record Event(UUID id, String type, @Nullable String keyName) {}
 
-    record Claimed(UUID id, UUID subscriptionId, UUID eventId, int attempts, String type, String payload) {}
+    /** @param deliveredAddresses for every-address delivery: the addresses already delivered to */
+    record Claimed(
+            UUID id,
+            UUID subscriptionId,
+            UUID eventId,
+            int attempts,
+            String type,
+            String payload,
+            List<String> deliveredAddresses) {}
 
     /** Events not yet turned into deliveries, skipping rows another dispatcher holds. */
     List<Event> unfanned(int limit) {
@@ -75,7 +84,9 @@ class DeliveryRecords {
                             UPDATE webhook_delivery d SET attempts = d.attempts + 1, next_attempt_at = ?
                             FROM due WHERE d.id = due.id
                             RETURNING d.id, d.subscription_id, d.event_id, d.attempts)
-                        SELECT c.id, c.subscription_id, c.event_id, c.attempts, e.type, e.payload
+                        SELECT c.id, c.subscription_id, c.event_id, c.attempts, e.type, e.payload,
+                            ARRAY(SELECT a.address FROM webhook_delivery_address a
+                                WHERE a.delivery_id = c.id AND a.status = 'DELIVERED') AS delivered
                         FROM claimed c JOIN webhook_event e ON e.id = c.event_id""")
                 .params(at(now), limit, at(leaseUntil))
                 .query((rs, row) -> new Claimed(
@@ -84,7 +95,8 @@ class DeliveryRecords {
                         rs.getObject(3, UUID.class),
                         rs.getInt(4),
                         rs.getString(5),
-                        rs.getString(6)))
+                        rs.getString(6),
+                        List.of((String[]) rs.getArray(7).getArray())))
                 .list();
     }
 
@@ -93,6 +105,7 @@ class DeliveryRecords {
      * again after its lease ran out) is left alone. A refunded attempt gives its count back.
      */
     void record(List<DeliveryResult> results) {
+        recordAddresses(results);
         template.batchUpdate(
                 "UPDATE webhook_delivery SET status = ?, last_status_code = ?, last_error = ?,"
                         + " delivered_at = COALESCE(?, delivered_at), next_attempt_at = ?, attempts = attempts - ?"
@@ -111,8 +124,50 @@ class DeliveryRecords {
                 });
     }
 
-    /** A new attempt of a DEAD or DELIVERED delivery, with the same webhook-id (the event id). */
+    /**
+     * Each address's answer, before the delivery's own row: written only while the delivery's
+     * attempt count is still the claim's, as the delivery's row is.
+     */
+    private void recordAddresses(List<DeliveryResult> results) {
+        record Row(DeliveryResult result, DeliveryResult.AddressResult address) {}
+        List<Row> rows = results.stream()
+                .flatMap(r -> r.addresses().stream().map(a -> new Row(r, a)))
+                .toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        Instant now = Instant.now();
+        template.batchUpdate("""
+                INSERT INTO webhook_delivery_address (delivery_id, address, status, attempts, last_status_code,
+                    last_error, delivered_at, updated_at)
+                SELECT ?, ?, ?, 1, ?, ?, ?, ? WHERE EXISTS
+                    (SELECT 1 FROM webhook_delivery WHERE id = ? AND attempts = ?)
+                ON CONFLICT (delivery_id, address) DO UPDATE SET status = EXCLUDED.status,
+                    attempts = webhook_delivery_address.attempts + 1, last_status_code = EXCLUDED.last_status_code,
+                    last_error = EXCLUDED.last_error,
+                    delivered_at = COALESCE(EXCLUDED.delivered_at, webhook_delivery_address.delivered_at),
+                    updated_at = EXCLUDED.updated_at""", rows, rows.size(), (ps, row) -> {
+            ps.setObject(1, row.result().deliveryId());
+            ps.setString(2, row.address().address());
+            ps.setString(3, row.address().delivered() ? "DELIVERED" : "FAILED");
+            ps.setObject(4, row.address().statusCode(), java.sql.Types.INTEGER);
+            ps.setString(5, row.address().error());
+            ps.setObject(6, row.address().delivered() ? at(now) : null, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(7, at(now));
+            ps.setObject(8, row.result().deliveryId());
+            ps.setInt(9, row.result().attempt());
+        });
+    }
+
+    /**
+     * A new attempt of a DEAD or DELIVERED delivery, with the same webhook-id (the event id); to
+     * every address again, for a subscription delivered to each.
+     */
     boolean redeliver(UUID subscriptionId, UUID deliveryId, Instant now) {
+        jdbc.sql("DELETE FROM webhook_delivery_address a USING webhook_delivery d WHERE a.delivery_id = d.id"
+                        + " AND d.id = ? AND d.subscription_id = ? AND d.status IN ('DEAD', 'DELIVERED')")
+                .params(deliveryId, subscriptionId)
+                .update();
         return jdbc.sql("UPDATE webhook_delivery SET status = 'PENDING', attempts = 0, next_attempt_at = ?"
                                 + " WHERE id = ? AND subscription_id = ? AND status IN ('DEAD', 'DELIVERED')")
                         .params(at(now), deliveryId, subscriptionId)
@@ -129,7 +184,7 @@ class DeliveryRecords {
     }
 
     List<DeliveryView> ofSubscription(UUID subscriptionId, int limit) {
-        return jdbc.sql("""
+        List<DeliveryView> views = jdbc.sql("""
                         SELECT d.id, d.event_id, e.type, d.status, d.attempts, d.last_status_code, d.last_error,
                             d.next_attempt_at, d.delivered_at, d.created_at
                         FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id
@@ -145,8 +200,37 @@ class DeliveryRecords {
                         rs.getString(7),
                         instant(rs.getTimestamp(8)),
                         instant(rs.getTimestamp(9)),
-                        rs.getTimestamp(10).toInstant()))
+                        rs.getTimestamp(10).toInstant(),
+                        List.of()))
                 .list();
+        Map<UUID, List<DeliveryView.AddressView>> addresses =
+                addressesOf(views.stream().map(DeliveryView::id).toList());
+        return views.stream()
+                .map(view -> view.withAddresses(addresses.getOrDefault(view.id(), List.of())))
+                .toList();
+    }
+
+    /** The per-address answers of a page of deliveries, in one query. */
+    private Map<UUID, List<DeliveryView.AddressView>> addressesOf(List<UUID> deliveryIds) {
+        Map<UUID, List<DeliveryView.AddressView>> byDelivery = new java.util.HashMap<>();
+        if (deliveryIds.isEmpty()) {
+            return byDelivery;
+        }
+        jdbc.sql("SELECT delivery_id, address, status, attempts, last_status_code, last_error, delivered_at"
+                        + " FROM webhook_delivery_address WHERE delivery_id = ANY(?) ORDER BY address")
+                .param(deliveryIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    byDelivery
+                            .computeIfAbsent(rs.getObject(1, UUID.class), id -> new java.util.ArrayList<>())
+                            .add(new DeliveryView.AddressView(
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getInt(4),
+                                    (Integer) rs.getObject(5),
+                                    rs.getString(6),
+                                    instant(rs.getTimestamp(7))));
+                });
+        return byDelivery;
     }
 
     /** When the earliest waiting delivery falls due. */

@@ -1,6 +1,7 @@
 package io.keyrotator.webhooks;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -13,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param disableSubscription set when the receiver answered 410 Gone
  * @param refunded the attempt is given back: keyrotator could not sign (Vault unavailable), so the
  *     receiver was never asked and its retry budget is not spent
+ * @param addresses for a subscription delivered to every address: what each address sent to in
+ *     this attempt answered (empty otherwise)
  */
 record DeliveryResult(
         UUID deliveryId,
@@ -23,17 +26,43 @@ record DeliveryResult(
         @Nullable Instant deliveredAt,
         @Nullable Instant nextAttemptAt,
         @Nullable UUID disableSubscription,
-        boolean refunded) {
+        boolean refunded,
+        List<AddressResult> addresses) {
 
-    static DeliveryResult delivered(DeliveryRecords.Claimed delivery, int statusCode, Instant at) {
+    /** What one address answered. */
+    record AddressResult(
+            String address,
+            boolean delivered,
+            @Nullable Integer statusCode,
+            @Nullable String error) {}
+
+    DeliveryResult {
+        addresses = List.copyOf(addresses);
+    }
+
+    DeliveryResult withAddresses(List<AddressResult> results) {
         return new DeliveryResult(
-                delivery.id(), delivery.attempts(), "DELIVERED", statusCode, null, at, null, null, false);
+                deliveryId,
+                attempt,
+                status,
+                statusCode,
+                error,
+                deliveredAt,
+                nextAttemptAt,
+                disableSubscription,
+                refunded,
+                results);
+    }
+
+    static DeliveryResult delivered(DeliveryRecords.Claimed delivery, @Nullable Integer statusCode, Instant at) {
+        return new DeliveryResult(
+                delivery.id(), delivery.attempts(), "DELIVERED", statusCode, null, at, null, null, false, List.of());
     }
 
     static DeliveryResult failed(
             DeliveryRecords.Claimed delivery, @Nullable Integer statusCode, @Nullable String error, Instant next) {
         return new DeliveryResult(
-                delivery.id(), delivery.attempts(), "FAILED", statusCode, error, null, next, null, false);
+                delivery.id(), delivery.attempts(), "FAILED", statusCode, error, null, next, null, false, List.of());
     }
 
     static DeliveryResult dead(
@@ -42,12 +71,22 @@ record DeliveryResult(
             @Nullable String error,
             @Nullable UUID disableSubscription) {
         return new DeliveryResult(
-                delivery.id(), delivery.attempts(), "DEAD", statusCode, error, null, null, disableSubscription, false);
+                delivery.id(),
+                delivery.attempts(),
+                "DEAD",
+                statusCode,
+                error,
+                null,
+                null,
+                disableSubscription,
+                false,
+                List.of());
     }
 
     /** Not sent, because keyrotator itself could not sign: tried again later, the attempt given back. */
     static DeliveryResult postponed(DeliveryRecords.Claimed delivery, String error, Instant next) {
-        return new DeliveryResult(delivery.id(), delivery.attempts(), "FAILED", null, error, null, next, null, true);
+        return new DeliveryResult(
+                delivery.id(), delivery.attempts(), "FAILED", null, error, null, next, null, true, List.of());
     }
 
     /** The {@code outcome} tag of {@code keyrotator_webhook_attempts}. */

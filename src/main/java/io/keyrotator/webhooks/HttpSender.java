@@ -2,11 +2,13 @@ package io.keyrotator.webhooks;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -47,21 +49,35 @@ final class HttpSender {
                 .build();
     }
 
+    /** @param allDelivered every address of an every-address delivery has it (whatever {@code status}) */
     record Outcome(
             int status,
             @Nullable Duration retryAfter,
-            @Nullable String error) {
+            @Nullable String error,
+            boolean allDelivered) {
+
+        Outcome(int status, @Nullable Duration retryAfter, @Nullable String error) {
+            this(status, retryAfter, error, false);
+        }
 
         boolean delivered() {
-            return status >= 200 && status < 300;
+            return allDelivered || (status >= 200 && status < 300);
         }
     }
 
-    Outcome post(URI url, Map<String, String> headers, byte[] body) {
+    /**
+     * @param address the one address to connect to, already checked by the guard; {@code null}: the
+     *     host's, through the guard
+     */
+    Outcome post(URI url, Map<String, String> headers, byte[] body, @Nullable InetAddress address) {
         Request.Builder request = new Request.Builder().url(url.toString()).post(RequestBody.create(body, null));
         headers.forEach(request::header);
+        // a client of its own Dns shares the pool and threads; connections are not shared across Dns
+        OkHttpClient client = address == null
+                ? http
+                : http.newBuilder().dns(host -> List.of(address)).build();
         // the body is not read: closing it unread drops the connection, so trickling it holds nothing
-        try (Response response = http.newCall(request.build()).execute()) {
+        try (Response response = client.newCall(request.build()).execute()) {
             Duration retryAfter = retryAfter(response.header("Retry-After"));
             return new Outcome(response.code(), retryAfter, response.code() < 300 ? null : "http-status");
         } catch (SsrfGuard.RefusedAddressException e) {

@@ -81,6 +81,16 @@ final class SsrfGuard {
         return addresses;
     }
 
+    /** The host's addresses, unchecked: {@link #allows} checks each for a delivery to every address. */
+    List<InetAddress> resolve(String host) throws UnknownHostException {
+        return resolver.resolve(host);
+    }
+
+    /** Whether {@code address}, one of {@code host}'s, may be reached. */
+    boolean allows(String host, InetAddress address) {
+        return allowed(host.toLowerCase(Locale.ROOT), address, ownAddresses());
+    }
+
     /** A name that resolves to an address webhooks may not reach. */
     static final class RefusedAddressException extends UnknownHostException {
         RefusedAddressException(String host) {

@@ -14,6 +14,7 @@ record Subscription(
         List<String> events,
         List<String> keyPatterns,
         String format,
+        String deliverTo,
         boolean enabled,
         boolean hasAuthorization,
         int secretGeneration,
@@ -24,6 +25,12 @@ record Subscription(
     static final List<String> EVENTS = List.of(
             "key.next_published", "key.rotated", "key.previous_expired", "key.rotation_failed", "key.deleted", "ping");
     static final List<String> FORMATS = List.of("standard", "spring-cloud-refresh");
+    /** {@code one}: a delivery goes to one of the host's addresses; {@code every-address}: to each. */
+    static final List<String> DELIVER_TO = List.of("one", "every-address");
+
+    boolean toEveryAddress() {
+        return deliverTo.equals("every-address");
+    }
 
     boolean wants(String type, @Nullable String keyName) {
         if (!events.contains(type)) {

@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 class SubscriptionRecords {
 
     private static final String COLUMNS = "id, url, events::text AS events, key_patterns::text AS key_patterns, format,"
+            + " deliver_to,"
             + " enabled, has_authorization, secret_generation, disabled_reason, created_at, updated_at";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
@@ -34,15 +35,16 @@ class SubscriptionRecords {
 
     void insert(Subscription s) {
         jdbc.sql("""
-                        INSERT INTO webhook_subscription (id, url, events, key_patterns, format, enabled,
-                            has_authorization, created_at, updated_at)
-                        VALUES (?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?)""")
+                        INSERT INTO webhook_subscription (id, url, events, key_patterns, format, deliver_to,
+                            enabled, has_authorization, created_at, updated_at)
+                        VALUES (?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""")
                 .params(
                         s.id(),
                         s.url().toString(),
                         json.writeValueAsString(s.events()),
                         json.writeValueAsString(s.keyPatterns()),
                         s.format(),
+                        s.deliverTo(),
                         s.enabled(),
                         s.hasAuthorization(),
                         s.createdAt().atOffset(ZoneOffset.UTC),
@@ -53,7 +55,8 @@ class SubscriptionRecords {
     void update(Subscription s, boolean newSecrets) {
         jdbc.sql("""
                         UPDATE webhook_subscription SET url = ?, events = CAST(? AS jsonb),
-                            key_patterns = CAST(? AS jsonb), format = ?, enabled = ?, has_authorization = ?,
+                            key_patterns = CAST(? AS jsonb), format = ?, deliver_to = ?, enabled = ?,
+                            has_authorization = ?,
                             disabled_reason = ?, secret_generation = secret_generation + ?, updated_at = ?
                         WHERE id = ?""")
                 .params(
@@ -61,6 +64,7 @@ class SubscriptionRecords {
                         json.writeValueAsString(s.events()),
                         json.writeValueAsString(s.keyPatterns()),
                         s.format(),
+                        s.deliverTo(),
                         s.enabled(),
                         s.hasAuthorization(),
                         s.disabledReason(),
@@ -121,6 +125,7 @@ class SubscriptionRecords {
                 json.readValue(rs.getString("events"), STRINGS),
                 json.readValue(rs.getString("key_patterns"), STRINGS),
                 rs.getString("format"),
+                rs.getString("deliver_to"),
                 rs.getBoolean("enabled"),
                 rs.getBoolean("has_authorization"),
                 rs.getInt("secret_generation"),

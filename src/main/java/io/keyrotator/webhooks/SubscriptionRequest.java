@@ -12,12 +12,14 @@ record SubscriptionRequest(
         @Nullable List<String> events,
         @Nullable List<String> keys,
         @Nullable String format,
+        @Nullable String deliverTo,
         @Nullable String authorization,
         @Nullable Boolean enabled) {
 
     @Override
     public String toString() {
         return "SubscriptionRequest[url=" + url + ", events=" + events + ", keys=" + keys + ", format=" + format
-                + ", authorization=" + (authorization == null ? "none" : "***") + ", enabled=" + enabled + "]";
+                + ", deliverTo=" + deliverTo + ", authorization=" + (authorization == null ? "none" : "***")
+                + ", enabled=" + enabled + "]";
     }
 }

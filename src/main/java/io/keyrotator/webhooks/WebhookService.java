@@ -50,6 +50,7 @@ class WebhookService {
                         Subscription.EVENTS,
                         List.of("*"),
                         "standard",
+                        "one",
                         true,
                         false,
                         1,
@@ -85,6 +86,7 @@ class WebhookService {
                 changed.events(),
                 changed.keyPatterns(),
                 changed.format(),
+                changed.deliverTo(),
                 changed.enabled(),
                 changed.hasAuthorization(),
                 changed.secretGeneration(),
@@ -168,6 +170,10 @@ class WebhookService {
         if (!Subscription.FORMATS.contains(format)) {
             errors.add(Map.of("field", "format", "message", "standard or spring-cloud-refresh"));
         }
+        String deliverTo = request.deliverTo() == null ? base.deliverTo() : request.deliverTo();
+        if (!Subscription.DELIVER_TO.contains(deliverTo)) {
+            errors.add(Map.of("field", "deliverTo", "message", "one or every-address"));
+        }
         if (request.authorization() != null && request.authorization().length() > 4096) {
             errors.add(Map.of("field", "authorization", "message", "at most 4096 characters"));
         }
@@ -184,6 +190,7 @@ class WebhookService {
                 List.copyOf(events),
                 List.copyOf(keys),
                 format,
+                deliverTo,
                 enabled,
                 hasAuthorization,
                 base.secretGeneration(),

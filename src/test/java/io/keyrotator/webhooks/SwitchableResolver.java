@@ -16,6 +16,11 @@ class SwitchableResolver implements HostResolver {
         names.put(name, address);
     }
 
+    /** A name with several addresses, as a headless Service's pods. */
+    void pointAll(String name, String... addresses) {
+        names.put(name, String.join(",", addresses));
+    }
+
     /** DNS rebinding: {@code first} for the next lookup, {@code then} for every one after it. */
     void pointOnceThen(String name, String first, String then) {
         names.put(name, first);
@@ -29,8 +34,13 @@ class SwitchableResolver implements HostResolver {
         if (then != null) {
             names.put(host, then);
         }
-        return address != null
-                ? List.of(InetAddress.getByName(address))
-                : HostResolver.system().resolve(host);
+        if (address == null) {
+            return HostResolver.system().resolve(host);
+        }
+        List<InetAddress> addresses = new java.util.ArrayList<>();
+        for (String one : address.split(",")) {
+            addresses.add(InetAddress.getByName(one));
+        }
+        return addresses;
     }
 }

@@ -527,7 +527,7 @@ class WebhooksIntegrationTests {
     }
 
     /** Standard Webhooks verification, written here independently of the service's signer. */
-    private static boolean verifies(String secret, LoggedRequest request) {
+    static boolean verifies(String secret, LoggedRequest request) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
