@@ -10,18 +10,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
  * One attempt of a delivery to every address the host resolves to now (the pods behind a headless
  * Service): each address not yet delivered to is checked by the guard and sent the signed request at
- * once, on a virtual thread each. Addresses that appeared since the last attempt are sent to as well,
+ * once, on a virtual thread each, at most {@value #AT_ONCE} at a time. Addresses that appeared since the last attempt are sent to as well,
  * so a pod that starts mid-rotation still hears of it; one that is gone is no longer waited for. The
  * delivery is delivered once every address resolved now has it.
  */
 @Component
 class EveryAddress {
+
+    /** Sends in flight per delivery: a name with hundreds of addresses opens no more connections. */
+    static final int AT_ONCE = 16;
 
     private final SsrfGuard guard;
     private final HttpSender sender;
@@ -51,10 +55,18 @@ class EveryAddress {
             return new Sent(new HttpSender.Outcome(0, null, "connection-failed"), List.of());
         }
         List<Future<DeliveryResult.AddressResult>> sending = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(AT_ONCE);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (InetAddress address : addresses) {
                 if (!delivery.deliveredAddresses().contains(address.getHostAddress())) {
-                    sending.add(threads.submit(() -> sendTo(url, host, address, request)));
+                    sending.add(threads.submit(() -> {
+                        inFlight.acquire();
+                        try {
+                            return sendTo(url, host, address, request);
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
                 }
             }
         }
