@@ -107,6 +107,8 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/rotations")
                         .hasAuthority("SCOPE_keys:rotate")
+                        .requestMatchers(HttpMethod.PUT, "/api/v1/keys/*/consumers/*/instances/*")
+                        .hasAuthority("SCOPE_keys:ack")
                         .requestMatchers(HttpMethod.GET, "/api/v1/keys", "/api/v1/keys/**")
                         .hasAuthority(READ)
                         .requestMatchers("/api/v1/keys", "/api/v1/keys/**")

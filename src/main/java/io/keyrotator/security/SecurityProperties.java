@@ -17,7 +17,8 @@ record SecurityProperties(@DefaultValue List<ApiToken> apiTokens) {
     /**
      * @param name who the token is: the {@code actor} of what it does
      * @param sha256 hex SHA-256 of the token
-     * @param scopes any of {@code keys:read}, {@code keys:write}, {@code keys:rotate}, {@code webhooks:manage}
+     * @param scopes any of {@code keys:read}, {@code keys:write}, {@code keys:rotate}, {@code keys:ack},
+     *     {@code webhooks:manage}
      */
     record ApiToken(
             @jakarta.validation.constraints.NotBlank String name,

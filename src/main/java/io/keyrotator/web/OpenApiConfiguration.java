@@ -40,6 +40,8 @@ class OpenApiConfiguration {
             Map.entry("POST /api/v1/keys/{name}/rotations", List.of(400, 404, 409, 415, 422, 429, 503)),
             Map.entry("GET /api/v1/keys/{name}/versions", List.of(404)),
             Map.entry("GET /api/v1/keys/{name}/versions/{version}", List.of(400, 404)),
+            Map.entry("PUT /api/v1/keys/{name}/consumers/{consumer}/instances/{instance}", List.of(400, 404, 415)),
+            Map.entry("GET /api/v1/keys/{name}/consumers", List.of(404)),
             Map.entry("POST /api/v1/webhooks", List.of(400, 415, 503)),
             Map.entry("GET /api/v1/webhooks", List.of()),
             Map.entry("GET /api/v1/webhooks/{id}", List.of(400, 404)),

@@ -43,6 +43,13 @@ class ApiFuzzIntegrationTests {
         // its own database: findings are about the API, not about other test classes' keys
         io.keyrotator.support.TestDatabase.isolated("fuzz").registerProperties(registry);
         vault.registerProperties(registry);
+        // every scope, so that no operation is only ever answered with 403 (a list binds from one
+        // property source: the whole token is given again)
+        registry.add("keyrotator.security.api-tokens[0].name", () -> "tester");
+        registry.add("keyrotator.security.api-tokens[0].sha256", () -> TestServices.TOKEN_SHA256);
+        registry.add(
+                "keyrotator.security.api-tokens[0].scopes",
+                () -> "keys:read,keys:write,keys:rotate,keys:ack,webhooks:manage");
     }
 
     @Test
