@@ -60,14 +60,44 @@ public class VerifierApplication {
                 .build();
     }
 
-    /** A member class of the configuration, so registered without a component scan. */
+    /**
+     * A member class of the configuration, so registered without a component scan. The keys are
+     * read into one snapshot when the environment changes, never field by field per request: a
+     * refresh swaps the Vault property source while a request may be between two reads, and a read
+     * of the old {@code api_key} followed by the new {@code next_api_key} (gone once the key is
+     * promoted) rejected a valid key.
+     */
     @RestController
     static class Verifier {
 
         private final Environment environment;
+        private volatile Keys keys;
 
         Verifier(Environment environment) {
             this.environment = environment;
+            this.keys = Keys.of(environment);
+        }
+
+        /** The keys as one consistent read. */
+        record Keys(
+                @Nullable String current,
+                @Nullable String next,
+                @Nullable String previous,
+                @Nullable String previousExpiresAt) {
+
+            static Keys of(Environment environment) {
+                return new Keys(
+                        environment.getProperty("api_key"),
+                        environment.getProperty("next_api_key"),
+                        environment.getProperty("previous_api_key"),
+                        environment.getProperty("previous_expires_at"));
+            }
+        }
+
+        @org.springframework.context.event.EventListener(
+                org.springframework.cloud.context.environment.EnvironmentChangeEvent.class)
+        void reload() {
+            keys = Keys.of(environment);
         }
 
         @GetMapping("/verify")
@@ -78,14 +108,13 @@ public class VerifierApplication {
         }
 
         private boolean accepts(String presented) {
-            if (presented.equals(environment.getProperty("api_key"))
-                    || presented.equals(environment.getProperty("next_api_key"))) {
+            Keys held = keys;
+            if (presented.equals(held.current()) || presented.equals(held.next())) {
                 return true;
             }
-            @Nullable String previousExpiresAt = environment.getProperty("previous_expires_at");
-            return presented.equals(environment.getProperty("previous_api_key"))
-                    && previousExpiresAt != null
-                    && Instant.now().isBefore(Instant.parse(previousExpiresAt));
+            return presented.equals(held.previous())
+                    && held.previousExpiresAt() != null
+                    && Instant.now().isBefore(Instant.parse(held.previousExpiresAt()));
         }
     }
 }
