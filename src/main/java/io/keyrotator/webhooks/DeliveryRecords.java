@@ -104,8 +104,8 @@ class DeliveryRecords {
      * Records a batch of attempts in one round trip. A row whose attempt count moved on (claimed
      * again after its lease ran out) is left alone. A refunded attempt gives its count back.
      */
-    void record(List<DeliveryResult> results) {
-        recordAddresses(results);
+    void record(List<DeliveryResult> results, Instant now) {
+        recordAddresses(results, now);
         template.batchUpdate(
                 "UPDATE webhook_delivery SET status = ?, last_status_code = ?, last_error = ?,"
                         + " delivered_at = COALESCE(?, delivered_at), next_attempt_at = ?, attempts = attempts - ?"
@@ -128,7 +128,7 @@ class DeliveryRecords {
      * Each address's answer, before the delivery's own row: written only while the delivery's
      * attempt count is still the claim's, as the delivery's row is.
      */
-    private void recordAddresses(List<DeliveryResult> results) {
+    private void recordAddresses(List<DeliveryResult> results, Instant now) {
         record Row(DeliveryResult result, DeliveryResult.AddressResult address) {}
         List<Row> rows = results.stream()
                 .flatMap(r -> r.addresses().stream().map(a -> new Row(r, a)))
@@ -136,7 +136,6 @@ class DeliveryRecords {
         if (rows.isEmpty()) {
             return;
         }
-        Instant now = Instant.now();
         template.batchUpdate("""
                 INSERT INTO webhook_delivery_address (delivery_id, address, status, attempts, last_status_code,
                     last_error, delivered_at, updated_at)

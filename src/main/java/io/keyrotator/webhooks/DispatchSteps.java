@@ -62,7 +62,7 @@ class DispatchSteps {
      */
     @Transactional
     public void record(List<DeliveryResult> results) {
-        deliveries.record(results);
+        deliveries.record(results, clock.instant());
         results.stream()
                 .map(DeliveryResult::disableSubscription)
                 .filter(java.util.Objects::nonNull)

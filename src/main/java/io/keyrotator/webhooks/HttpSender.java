@@ -90,9 +90,8 @@ final class HttpSender {
         }
     }
 
-    /** Connections in the pool and OkHttp's threads are let go on shutdown. */
+    /** Pooled connections are closed on shutdown (synchronous calls start no dispatcher threads). */
     void close() {
-        http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
     }
 

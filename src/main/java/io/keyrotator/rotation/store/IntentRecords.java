@@ -102,10 +102,10 @@ public class IntentRecords {
 
     /** Its recovery failed: it waits {@code 5 s × 2^failures}, at most an hour, and the pass moves on. */
     public void recoveryFailed(long id) {
-        jdbc.sql("""
-                        UPDATE vault_write_intent SET recovery_failures = recovery_failures + 1,
-                            recover_after = now() + make_interval(secs => LEAST(3600, 5 * power(2, LEAST(recovery_failures, 10))))
-                        WHERE id = ? AND state = 'PENDING'""").param(id).update();
+        jdbc.sql("UPDATE vault_write_intent SET recovery_failures = recovery_failures + 1, recover_after = "
+                        + Backoff.after("recovery_failures") + " WHERE id = ? AND state = 'PENDING'")
+                .param(id)
+                .update();
     }
 
     private static WriteIntent map(ResultSet rs, int row) throws SQLException {

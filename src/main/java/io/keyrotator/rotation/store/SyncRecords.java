@@ -117,10 +117,10 @@ public class SyncRecords {
 
     /** The work failed: the key waits {@code 5 s × 2^failures}, at most an hour, and the queue moves on. */
     public void failed(long keyId) {
-        jdbc.sql("""
-                        UPDATE managed_key SET sync_failures = sync_failures + 1,
-                            sync_after = now() + make_interval(secs => LEAST(3600, 5 * power(2, LEAST(sync_failures, 10))))
-                        WHERE id = ?""").param(keyId).update();
+        jdbc.sql("UPDATE managed_key SET sync_failures = sync_failures + 1, sync_after = "
+                        + Backoff.after("sync_failures") + " WHERE id = ?")
+                .param(keyId)
+                .update();
     }
 
     private static String array(List<Long> values) {
