@@ -174,9 +174,37 @@ public final class OpenBaoServer implements AutoCloseable {
                 .until(() -> admin.healthStatus(Duration.ofSeconds(1)) == 200);
     }
 
-    /** SIGSTOP: the server keeps its sockets but answers nothing until {@link #resume()}. */
+    /**
+     * SIGSTOP: the server keeps its sockets but answers nothing until {@link #resume()}. Returns
+     * once every thread is stopped: {@code kill} returns when the signal is queued, and on a busy
+     * machine the process's other threads can still answer a request before the group stop
+     * reaches them.
+     */
     public void pause() {
         signal("-STOP");
+        Process running = process;
+        if (running != null) {
+            Awaitility.await("OpenBao threads stopped")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> allThreadsStopped(running.pid()));
+        }
+    }
+
+    /** Each thread's state is the field after the parenthesised command in {@code /proc/<pid>/task/<tid>/stat}. */
+    private static boolean allThreadsStopped(long pid) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.allMatch(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    // a thread that ended while we listed cannot answer either
+                    return true;
+                }
+            });
+        }
     }
 
     public void resume() {
