@@ -119,8 +119,7 @@ class CatalogReconciler {
     }
 
     private void updateSettings(ManagedKey key, KeyRequest configured) {
-        var base = new KeyValidator.Settings(
-                key.generator(), key.rotationPeriod(), key.overlap(), key.publishAhead(), key.labels());
+        var base = KeyValidator.Settings.of(key);
         var settings = validator.settings(new ArrayList<>(), configured, base);
         if (settings.equals(base) && key.declared()) {
             return;

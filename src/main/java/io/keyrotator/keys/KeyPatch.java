@@ -9,5 +9,6 @@ record KeyPatch(
         @Nullable String rotationPeriod,
         @Nullable String overlap,
         @Nullable String publishAhead,
+        KeyRequest.@Nullable PromotionRequest promotion,
         @Nullable Map<String, @Nullable String> labels,
         @Nullable String state) {}

@@ -1,5 +1,6 @@
 package io.keyrotator.keys;
 
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +17,7 @@ record KeyRequest(
         @Nullable String rotationPeriod,
         @Nullable String overlap,
         @Nullable String publishAhead,
+        @Nullable PromotionRequest promotion,
         @Nullable Map<String, String> labels,
         @Nullable Boolean adoptExisting) {
 
@@ -24,4 +26,10 @@ record KeyRequest(
             @Nullable String encoding,
             @Nullable String prefix,
             @Nullable Boolean checksum) {}
+
+    /** {@code promotion}: an empty or absent {@code awaitConsumers} turns gating off. */
+    record PromotionRequest(
+            @Nullable List<String> awaitConsumers,
+            @Nullable String timeout,
+            @Nullable String onTimeout) {}
 }

@@ -90,8 +90,7 @@ class KeyService {
         // locked: a rotation or a conflict committing meanwhile is not overwritten
         ManagedKey key = keys.lock(id);
         List<FieldError> errors = new ArrayList<>();
-        var base = new KeyValidator.Settings(
-                key.generator(), key.rotationPeriod(), key.overlap(), key.publishAhead(), key.labels());
+        var base = KeyValidator.Settings.of(key);
         KeyRequest asRequest = new KeyRequest(
                 null,
                 null,
@@ -101,6 +100,7 @@ class KeyService {
                 patch.rotationPeriod(),
                 patch.overlap(),
                 patch.publishAhead(),
+                patch.promotion(),
                 mergedLabels(key.labels(), patch.labels()),
                 null);
         KeyValidator.Settings settings = validator.settings(errors, asRequest, base);
@@ -130,6 +130,7 @@ class KeyService {
                         settings.rotationPeriod(),
                         settings.overlap(),
                         settings.publishAhead(),
+                        settings.promotion(),
                         settings.labels(),
                         declared,
                         key.lastVaultVersion()),

@@ -5,6 +5,7 @@ import io.keyrotator.rotation.GeneratorSpec;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.InvalidRequestException.FieldError;
 import io.keyrotator.rotation.NewKey;
+import io.keyrotator.rotation.Promotion;
 import io.keyrotator.rotation.RotationProperties;
 import io.keyrotator.vault.KvPath;
 import io.keyrotator.vault.VaultProperties;
@@ -89,6 +90,7 @@ class KeyValidator {
                 settings.rotationPeriod(),
                 settings.overlap(),
                 settings.publishAhead(),
+                settings.promotion(),
                 settings.labels(),
                 declared,
                 0);
@@ -116,10 +118,13 @@ class KeyValidator {
         } else if (overlap.plus(ahead).compareTo(period) >= 0) {
             errors.add(new FieldError("overlap", "overlap + publishAhead must be shorter than rotationPeriod"));
         }
+        Promotion promotion =
+                PromotionRules.promotion(errors, request.promotion(), base == null ? Promotion.NONE : base.promotion());
+        PromotionRules.checkApplies(errors, promotion, overlap, ahead);
         Map<String, String> labels =
                 request.labels() != null ? request.labels() : base == null ? Map.of() : base.labels();
         checkLabels(errors, labels);
-        return new Settings(generator, period, overlap, ahead, labels);
+        return new Settings(generator, period, overlap, ahead, promotion, labels);
     }
 
     static void throwIfAny(List<FieldError> errors) {
@@ -206,5 +211,17 @@ class KeyValidator {
             Duration rotationPeriod,
             Duration overlap,
             Duration publishAhead,
-            Map<String, String> labels) {}
+            Promotion promotion,
+            Map<String, String> labels) {
+
+        static Settings of(io.keyrotator.rotation.ManagedKey key) {
+            return new Settings(
+                    key.generator(),
+                    key.rotationPeriod(),
+                    key.overlap(),
+                    key.publishAhead(),
+                    key.promotion(),
+                    key.labels());
+        }
+    }
 }

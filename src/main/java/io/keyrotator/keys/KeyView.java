@@ -20,6 +20,7 @@ record KeyView(
         String overlap,
         Map<String, String> labels,
         String publishAhead,
+        PromotionView promotion,
         String state,
         @Nullable Integer currentVersion,
         @Nullable String currentFingerprint,
@@ -38,6 +39,8 @@ record KeyView(
 
     record Failure(Instant at, String reason) {}
 
+    record PromotionView(List<String> awaitConsumers, String timeout, String onTimeout) {}
+
     /** {@code versions} newest first, as {@code KeyCatalog.versionsOf} returns them. */
     static KeyView of(ManagedKey key, List<KeyVersion> versions) {
         Optional<KeyVersion> current = first(versions, KeyVersion.State.CURRENT);
@@ -55,6 +58,10 @@ record KeyView(
                 Durations.format(key.overlap()),
                 key.labels(),
                 Durations.format(key.publishAhead()),
+                new PromotionView(
+                        key.promotion().awaitConsumers(),
+                        Durations.format(key.promotion().timeout()),
+                        key.promotion().onTimeout().name()),
                 key.state().name(),
                 current.map(KeyVersion::version).orElse(null),
                 current.map(KeyVersion::fingerprint).orElse(null),

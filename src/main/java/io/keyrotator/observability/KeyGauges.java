@@ -42,7 +42,8 @@ class KeyGauges {
     private final AtomicLong overdue = new AtomicLong();
     private final AtomicLong tooOld = new AtomicLong();
     private final AtomicReference<Snapshot> snapshot =
-            new AtomicReference<>(new Snapshot(0, 0, 0, List.of(), List.of(), List.of()));
+            new AtomicReference<>(new Snapshot(0, 0, 0, List.of(), List.of(), List.of(), 0, List.of()));
+    private final AtomicLong held = new AtomicLong();
     private final MultiGauge lastRotation;
     private final MultiGauge nextRotation;
     private final MultiGauge overlapActive;
@@ -74,6 +75,9 @@ class KeyGauges {
         Gauge.builder("keyrotator.keys.too.old", tooOld, AtomicLong::get)
                 .description("Keys older than their rotation period plus 10 % plus an hour")
                 .register(registry);
+        Gauge.builder("keyrotator.promotions.held", held, AtomicLong::get)
+                .description("Keys whose gated promotion is held past its timeout, waiting for consumers")
+                .register(registry);
         lastRotation = MultiGauge.builder("keyrotator.key.last.rotation.timestamp")
                 .baseUnit("seconds")
                 .description("When the key was last rotated")
@@ -101,7 +105,9 @@ class KeyGauges {
             long tooOld,
             List<String> overdueKeys,
             List<String> failingKeys,
-            List<String> tooOldKeys) {}
+            List<String> tooOldKeys,
+            long promotionsHeld,
+            List<String> promotionsHeldKeys) {}
 
     Snapshot snapshot() {
         return snapshot.get();
@@ -123,13 +129,16 @@ class KeyGauges {
         byState.forEach((state, count) -> count.set(summary.byState().getOrDefault(state, 0L)));
         overdue.set(summary.overdue());
         tooOld.set(summary.tooOld());
+        held.set(summary.held());
         snapshot.set(new Snapshot(
                 summary.overdue(),
                 summary.failing(),
                 summary.tooOld(),
                 summary.overdueNames(),
                 summary.failingNames(),
-                summary.tooOldNames()));
+                summary.tooOldNames(),
+                summary.held(),
+                summary.heldNames()));
         if (!properties.perKey()) {
             return;
         }

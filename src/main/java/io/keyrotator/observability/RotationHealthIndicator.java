@@ -5,7 +5,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code rotation} health component: overdue and failing keys, for operators reading
+ * The {@code rotation} health component: overdue and failing keys, and gated promotions held
+ * past their timeout, for operators reading
  * {@code /actuator/health}. It stays UP (a late rotation is for alerts, not for restarting or
  * unrouting the service) and is part of neither the liveness nor the readiness group.
  */
@@ -27,6 +28,8 @@ class RotationHealthIndicator extends AbstractHealthIndicator {
                 .withDetail("overdueKeys", snapshot.overdueKeys())
                 .withDetail("failingKeys", snapshot.failingKeys())
                 .withDetail("tooOld", snapshot.tooOld())
-                .withDetail("tooOldKeys", snapshot.tooOldKeys());
+                .withDetail("tooOldKeys", snapshot.tooOldKeys())
+                .withDetail("promotionsHeld", snapshot.promotionsHeld())
+                .withDetail("promotionsHeldKeys", snapshot.promotionsHeldKeys());
     }
 }

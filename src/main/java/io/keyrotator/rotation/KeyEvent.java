@@ -49,6 +49,31 @@ public sealed interface KeyEvent {
         }
     }
 
+    /**
+     * A gated promotion or overlap close reached its timeout with instances still behind:
+     * {@code key.promotion_delayed}, once per version. {@code outcome} says what happens now:
+     * {@code promote} or {@code close} without them, or {@code hold} until they catch up or drop out.
+     */
+    record PromotionDelayed(
+            String key,
+            String step,
+            int version,
+            int awaitedVersion,
+            String outcome,
+            Instant dueAt,
+            java.time.Duration timeout,
+            java.util.List<Behind> behind,
+            Instant at)
+            implements KeyEvent {
+
+        public PromotionDelayed {
+            behind = java.util.List.copyOf(behind);
+        }
+
+        /** An instance that holds less than the awaited version. */
+        public record Behind(String consumer, String instance, int version) {}
+    }
+
     /** A write failed or found a conflict: {@code key.rotation_failed}. */
     record RotationFailed(
             String key,

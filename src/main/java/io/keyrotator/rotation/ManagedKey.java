@@ -16,6 +16,7 @@ public record ManagedKey(
         Duration rotationPeriod,
         Duration overlap,
         Duration publishAhead,
+        Promotion promotion,
         Map<String, String> labels,
         KeyState state,
         long lastVaultVersion,
@@ -52,7 +53,14 @@ public record ManagedKey(
 
         public java.util.List<String> owned() {
             return java.util.List.of(
-                    current, previous(), "previous_expires_at", "key_version", "rotated_at", next(), "next_active_at");
+                    current,
+                    previous(),
+                    "previous_expires_at",
+                    "key_version",
+                    "rotated_at",
+                    next(),
+                    "next_active_at",
+                    "next_key_version");
         }
     }
 }

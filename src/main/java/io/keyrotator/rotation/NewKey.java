@@ -13,6 +13,7 @@ public record NewKey(
         Duration rotationPeriod,
         Duration overlap,
         Duration publishAhead,
+        Promotion promotion,
         Map<String, String> labels,
         boolean declared,
         long lastVaultVersion) {
@@ -30,6 +31,7 @@ public record NewKey(
                 rotationPeriod,
                 overlap,
                 publishAhead,
+                promotion,
                 labels,
                 declared,
                 version);

@@ -34,6 +34,24 @@ class KeyEventRecorder {
                 outbox.record("key.next_published", published.key(), data(published.snapshot()));
             case KeyEvent.PreviousExpired expired ->
                 outbox.record("key.previous_expired", expired.key(), data(expired.snapshot()));
+            case KeyEvent.PromotionDelayed delayed -> {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("key", delayed.key());
+                data.put("step", delayed.step());
+                data.put("version", delayed.version());
+                data.put("awaitedVersion", delayed.awaitedVersion());
+                data.put("outcome", delayed.outcome());
+                data.put("dueAt", rfc3339(delayed.dueAt()));
+                data.put("timeout", delayed.timeout().toString());
+                data.put(
+                        "behind",
+                        delayed.behind().stream()
+                                .map(b -> Map.of(
+                                        "consumer", b.consumer(), "instance", b.instance(), "version", b.version()))
+                                .toList());
+                data.put("at", rfc3339(delayed.at()));
+                outbox.record("key.promotion_delayed", delayed.key(), data);
+            }
             case KeyEvent.RotationFailed failed -> {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("key", failed.key());

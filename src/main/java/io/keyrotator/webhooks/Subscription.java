@@ -23,7 +23,13 @@ record Subscription(
         Instant updatedAt) {
 
     static final List<String> EVENTS = List.of(
-            "key.next_published", "key.rotated", "key.previous_expired", "key.rotation_failed", "key.deleted", "ping");
+            "key.next_published",
+            "key.rotated",
+            "key.previous_expired",
+            "key.promotion_delayed",
+            "key.rotation_failed",
+            "key.deleted",
+            "ping");
     static final List<String> FORMATS = List.of("standard", "spring-cloud-refresh");
     /** {@code one}: a delivery goes to one of the host's addresses; {@code every-address}: to each. */
     static final List<String> DELIVER_TO = List.of("one", "every-address");

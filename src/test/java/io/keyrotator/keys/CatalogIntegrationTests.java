@@ -129,7 +129,7 @@ class CatalogIntegrationTests {
 
     private CatalogReconciler reconciler(boolean prune, String... names) {
         List<KeyRequest> declared = java.util.Arrays.stream(names)
-                .map(name -> new KeyRequest(name, null, null, null, null, null, null, null, null, null))
+                .map(name -> new KeyRequest(name, null, null, null, null, null, null, null, null, null, null))
                 .toList();
         return new CatalogReconciler(
                 new CatalogProperties(declared, new CatalogProperties.Catalog(prune)),

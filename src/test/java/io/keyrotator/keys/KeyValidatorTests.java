@@ -6,9 +6,11 @@ import io.keyrotator.rotation.GeneratorSpec.Encoding;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.InvalidRequestException.FieldError;
 import io.keyrotator.rotation.NewKey;
+import io.keyrotator.rotation.Promotion;
 import io.keyrotator.rotation.RotationProperties;
 import io.keyrotator.vault.VaultProperties;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,7 +67,7 @@ class KeyValidatorTests {
     @ParameterizedTest
     @ValueSource(strings = {"/lead", "trail/", "a//b", "a/./b", "a/../b", "sp ace", "a/b$"})
     void invalidVaultPaths(String path) {
-        KeyRequest request = new KeyRequest("k", null, path, null, null, null, null, null, null, null);
+        KeyRequest request = new KeyRequest("k", null, path, null, null, null, null, null, null, null, null);
 
         assertThat(errors(request)).extracting(FieldError::field).containsExactly("vaultPath");
     }
@@ -73,7 +75,7 @@ class KeyValidatorTests {
     @Test
     void generatorLimits() {
         var generator = new KeyRequest.GeneratorRequest(15, "base32", "has-dash", null);
-        KeyRequest request = new KeyRequest("k", null, null, null, generator, null, null, null, null, null);
+        KeyRequest request = new KeyRequest("k", null, null, null, generator, null, null, null, null, null, null);
 
         assertThat(errors(request))
                 .extracting(FieldError::field)
@@ -82,9 +84,9 @@ class KeyValidatorTests {
 
     @Test
     void periodMustBeAtLeastTheMinimumAndLongerThanOverlapPlusPublishAhead() {
-        KeyRequest tooShort = new KeyRequest("k", null, null, null, null, "PT30S", "PT0S", null, null, null);
-        KeyRequest tooFull = new KeyRequest("k", null, null, null, null, "PT1H", "PT30M", "PT30M", null, null);
-        KeyRequest negative = new KeyRequest("k", null, null, null, null, null, "-PT1M", null, null, null);
+        KeyRequest tooShort = new KeyRequest("k", null, null, null, null, "PT30S", "PT0S", null, null, null, null);
+        KeyRequest tooFull = new KeyRequest("k", null, null, null, null, "PT1H", "PT30M", "PT30M", null, null, null);
+        KeyRequest negative = new KeyRequest("k", null, null, null, null, null, "-PT1M", null, null, null, null);
 
         assertThat(errors(tooShort)).extracting(FieldError::field).containsExactly("rotationPeriod");
         assertThat(errors(tooFull)).extracting(FieldError::field).containsExactly("overlap");
@@ -92,11 +94,52 @@ class KeyValidatorTests {
     }
 
     @Test
+    void aPromotionAwaitsNamedConsumersWithDefaultsForTheRest() {
+        var promotion = new KeyRequest.PromotionRequest(List.of("orders", "billing"), null, null);
+        NewKey key = validator.registration(
+                new KeyRequest("k", null, null, null, null, null, null, "PT1H", promotion, null, null), false);
+
+        assertThat(key.promotion().awaitConsumers()).containsExactly("orders", "billing");
+        assertThat(key.promotion().timeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(key.promotion().onTimeout()).isEqualTo(Promotion.OnTimeout.PROMOTE);
+    }
+
+    @Test
+    void aPromotionIsCheckedFieldByFieldAndNeedsSomethingToGate() {
+        var bad = new KeyRequest.PromotionRequest(List.of("orders", "orders"), "P8D", "later");
+        var nothingToGate = new KeyRequest.PromotionRequest(List.of("orders"), "hold", "HOLD");
+        var tooMany = new KeyRequest.PromotionRequest(
+                java.util.stream.IntStream.range(0, 17).mapToObj(i -> "c" + i).toList(), null, null);
+
+        assertThat(errors(new KeyRequest("k", null, null, null, null, null, null, "PT1H", bad, null, null)))
+                .extracting(FieldError::field)
+                .containsExactlyInAnyOrder("promotion.awaitConsumers", "promotion.timeout", "promotion.onTimeout");
+        assertThat(errors(new KeyRequest("k", null, null, null, null, null, "PT0S", null, nothingToGate, null, null)))
+                .extracting(FieldError::field)
+                .containsExactlyInAnyOrder("promotion.timeout", "promotion.awaitConsumers");
+        assertThat(errors(new KeyRequest("k", null, null, null, null, null, null, null, tooMany, null, null)))
+                .extracting(FieldError::field)
+                .containsExactly("promotion.awaitConsumers");
+    }
+
+    @Test
+    void anEmptyAwaitConsumersTurnsGatingOff() {
+        var off = new KeyRequest.PromotionRequest(List.of(), "PT1M", "HOLD");
+
+        assertThat(validator
+                        .registration(
+                                new KeyRequest("k", null, null, null, null, null, null, null, off, null, null), false)
+                        .promotion())
+                .isEqualTo(Promotion.NONE);
+    }
+
+    @Test
     void durationsAreBoundedSoThatNoneOverflowsATimestamp() {
-        KeyRequest atMost = new KeyRequest("k", null, null, null, null, "P3650D", "P1D", "P1D", null, null);
-        KeyRequest huge = new KeyRequest("k", null, null, null, null, "P200000000D", null, null, null, null);
-        KeyRequest hugeOverlap = new KeyRequest("k", null, null, null, null, null, "P3651D", null, null, null);
-        KeyRequest hugeAhead = new KeyRequest("k", null, null, null, null, null, null, "PT100000000H", null, null);
+        KeyRequest atMost = new KeyRequest("k", null, null, null, null, "P3650D", "P1D", "P1D", null, null, null);
+        KeyRequest huge = new KeyRequest("k", null, null, null, null, "P200000000D", null, null, null, null, null);
+        KeyRequest hugeOverlap = new KeyRequest("k", null, null, null, null, null, "P3651D", null, null, null, null);
+        KeyRequest hugeAhead =
+                new KeyRequest("k", null, null, null, null, null, null, "PT100000000H", null, null, null);
 
         assertThat(validator.registration(atMost, false).rotationPeriod()).isEqualTo(Duration.ofDays(3650));
         assertThat(errors(huge)).extracting(FieldError::field).containsExactly("rotationPeriod");
@@ -107,12 +150,13 @@ class KeyValidatorTests {
     @Test
     void theWebhooksSecretsPathIsReservedInTheDefaultMount() {
         KeyRequest inside =
-                new KeyRequest("k", null, "keyrotator/webhooks/x", null, null, null, null, null, null, null);
-        KeyRequest itself = new KeyRequest("k", null, "keyrotator/webhooks", null, null, null, null, null, null, null);
+                new KeyRequest("k", null, "keyrotator/webhooks/x", null, null, null, null, null, null, null, null);
+        KeyRequest itself =
+                new KeyRequest("k", null, "keyrotator/webhooks", null, null, null, null, null, null, null, null);
         KeyRequest otherMount =
-                new KeyRequest("k", "other", "keyrotator/webhooks/x", null, null, null, null, null, null, null);
+                new KeyRequest("k", "other", "keyrotator/webhooks/x", null, null, null, null, null, null, null, null);
         KeyRequest lookalike =
-                new KeyRequest("k", null, "keyrotator/webhooks-x", null, null, null, null, null, null, null);
+                new KeyRequest("k", null, "keyrotator/webhooks-x", null, null, null, null, null, null, null, null);
 
         assertThat(errors(inside)).extracting(FieldError::field).containsExactly("vaultPath");
         assertThat(errors(itself)).extracting(FieldError::field).containsExactly("vaultPath");
@@ -125,14 +169,15 @@ class KeyValidatorTests {
     @Test
     void reservedVaultFieldsAreRefused() {
         for (String field : new String[] {"key_version", "rotated_at", "previous_x", "next_x", "has-dash"}) {
-            KeyRequest request = new KeyRequest("k", null, null, field, null, null, null, null, null, null);
+            KeyRequest request = new KeyRequest("k", null, null, field, null, null, null, null, null, null, null);
             assertThat(errors(request)).as(field).extracting(FieldError::field).containsExactly("vaultField");
         }
     }
 
     @Test
     void labelsAreBounded() {
-        KeyRequest badKey = new KeyRequest("k", null, null, null, null, null, null, null, Map.of("bad key", "v"), null);
+        KeyRequest badKey =
+                new KeyRequest("k", null, null, null, null, null, null, null, null, Map.of("bad key", "v"), null);
 
         assertThat(errors(badKey)).extracting(FieldError::field).containsExactly("labels.bad key");
     }
@@ -147,6 +192,6 @@ class KeyValidatorTests {
     }
 
     private static KeyRequest request(String name) {
-        return new KeyRequest(name, null, null, null, null, null, null, null, null, null);
+        return new KeyRequest(name, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -23,7 +23,7 @@ class AlertRulesTests {
     void rulesAreValid() throws Exception {
         String output = promtool("check", "rules", RULES.toString());
 
-        assertThat(output).contains("SUCCESS: 8 rules found");
+        assertThat(output).contains("SUCCESS: 9 rules found");
     }
 
     @Test
@@ -37,6 +37,7 @@ class AlertRulesTests {
                 "KeyrotatorKeyOverdue",
                 "KeyrotatorKeyTooOld",
                 "KeyrotatorKeysTooOld",
+                "KeyrotatorPromotionHeld",
                 "KeyrotatorWebhookDeliveriesDead",
                 "KeyrotatorWebhookBacklogGrowing",
                 "KeyrotatorDown",

@@ -25,7 +25,8 @@ public class KeyStatuses {
     /**
      * The fleet in one aggregate row, whatever its size: counts by state, the keys due before
      * {@code lateBefore} (overdue), failing ones, and those whose key is older than its period plus
-     * 10 % plus an hour at {@code now} (too old), with the first {@code listed} names of each.
+     * 10 % plus an hour at {@code now} (too old), and those whose gated promotion is held past its
+     * timeout, with the first {@code listed} names of each.
      */
     public Summary summary(Instant now, Instant lateBefore, int listed) {
         return jdbc.sql("""
@@ -42,7 +43,12 @@ public class KeyStatuses {
                             ARRAY(SELECT name FROM managed_key WHERE state = 'ACTIVE' AND next_rotation_at < ?
                                 ORDER BY name LIMIT ?) AS overdue_names,
                             ARRAY(SELECT name FROM managed_key WHERE last_failure_at IS NOT NULL
-                                ORDER BY name LIMIT ?) AS failing_names
+                                ORDER BY name LIMIT ?) AS failing_names,
+                            (SELECT count(*) FROM key_version
+                                WHERE state = 'NEXT' AND delay_reported_at IS NOT NULL) AS held,
+                            ARRAY(SELECT k.name FROM managed_key k JOIN key_version v ON v.key_id = k.id
+                                WHERE v.state = 'NEXT' AND v.delay_reported_at IS NOT NULL
+                                ORDER BY k.name LIMIT ?) AS held_names
                         FROM managed_key""")
                 .params(
                         timestamp(lateBefore),
@@ -50,6 +56,7 @@ public class KeyStatuses {
                         timestamp(now),
                         listed,
                         timestamp(lateBefore),
+                        listed,
                         listed,
                         listed)
                 .query((rs, row) -> new Summary(
@@ -62,7 +69,9 @@ public class KeyStatuses {
                         rs.getLong("too_old"),
                         List.of((String[]) rs.getArray("overdue_names").getArray()),
                         List.of((String[]) rs.getArray("failing_names").getArray()),
-                        List.of((String[]) rs.getArray("too_old_names").getArray())))
+                        List.of((String[]) rs.getArray("too_old_names").getArray()),
+                        rs.getLong("held"),
+                        List.of((String[]) rs.getArray("held_names").getArray())))
                 .single();
     }
 
@@ -74,7 +83,9 @@ public class KeyStatuses {
             long tooOld,
             List<String> overdueNames,
             List<String> failingNames,
-            List<String> tooOldNames) {
+            List<String> tooOldNames,
+            long held,
+            List<String> heldNames) {
 
         public long keys() {
             return byState.values().stream().mapToLong(Long::longValue).sum();

@@ -39,6 +39,7 @@ public class RotationEngine {
     private final FailureSteps failures;
     private final VaultWriter writer;
     private final Adoption adoption;
+    private final PromotionGate gate;
     private final RotationMetrics metrics;
     private final RotationProperties properties;
     private final Clock clock;
@@ -53,6 +54,7 @@ public class RotationEngine {
             FailureSteps failures,
             VaultWriter writer,
             Adoption adoption,
+            PromotionGate gate,
             RotationMetrics metrics,
             RotationProperties properties,
             Clock clock) {
@@ -65,6 +67,7 @@ public class RotationEngine {
         this.failures = failures;
         this.writer = writer;
         this.adoption = adoption;
+        this.gate = gate;
         this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
@@ -115,6 +118,9 @@ public class RotationEngine {
             return false;
         }
         ManagedKey key = found.get();
+        if (!gate.check(key, kind)) {
+            return false;
+        }
         Optional<SecretVersion> latest;
         Observed observed;
         try {
@@ -208,7 +214,12 @@ public class RotationEngine {
                 Instant now = clock.instant();
                 WriteIntent intent = started.intent();
                 Map<String, Object> payload = intent.kind() == Kind.PUBLISH
-                        ? VaultPayloads.publish(latest.orElseThrow(), locked, fresh, intent.nextActiveAt())
+                        ? VaultPayloads.publish(
+                                latest.orElseThrow(),
+                                locked,
+                                fresh,
+                                started.version().version(),
+                                intent.nextActiveAt())
                         : VaultPayloads.rotation(
                                 latest.orElse(null),
                                 locked,

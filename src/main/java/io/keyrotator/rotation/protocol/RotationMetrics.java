@@ -74,6 +74,26 @@ class RotationMetrics {
         return OTHER_KEYS;
     }
 
+    void promotionDelayed(ManagedKey key, String step, String outcome) {
+        Counter.Builder counter = Counter.builder("keyrotator.promotions.delayed")
+                .description("Gated promotions and overlap closes that reached their timeout with instances behind")
+                .tag("step", step)
+                .tag("outcome", outcome);
+        if (perKey) {
+            counter.tag("key", label(key.name()));
+        }
+        counter.register(registry).increment();
+        audit.atInfo()
+                .setMessage("{} of key {} timed out waiting for consumers: {}")
+                .addArgument(step)
+                .addArgument(key.name())
+                .addArgument(outcome)
+                .addKeyValue("key", key.name())
+                .addKeyValue("step", step)
+                .addKeyValue("outcome", outcome)
+                .log();
+    }
+
     void overlapClosed(ManagedKey key, @Nullable KeyVersion previous) {
         auditLine("overlap-close", key, previous, RotationCommand.scheduled(), "success");
     }

@@ -35,6 +35,7 @@ public class RotationSteps {
     private final Idempotency idempotency;
     private final VaultSync sync;
     private final InstanceId owner;
+    private final PromotionGate gate;
     private final RotationProperties properties;
     private final Clock clock;
 
@@ -47,6 +48,7 @@ public class RotationSteps {
             Idempotency idempotency,
             VaultSync sync,
             InstanceId owner,
+            PromotionGate gate,
             RotationProperties properties,
             Clock clock) {
         this.keys = keys;
@@ -57,6 +59,7 @@ public class RotationSteps {
         this.idempotency = idempotency;
         this.sync = sync;
         this.owner = owner;
+        this.gate = gate;
         this.properties = properties;
         this.clock = clock;
     }
@@ -133,9 +136,15 @@ public class RotationSteps {
                 || (key.nextAttemptAt() != null && key.nextAttemptAt().isAfter(now))) {
             return new Begin.NothingToDo();
         }
-        String current = versions.inState(key.id(), State.CURRENT)
-                .map(KeyVersion::fingerprint)
-                .orElse(null);
+        Optional<KeyVersion> currentVersion = versions.inState(key.id(), State.CURRENT);
+        int awaited = kind == Kind.PROMOTE
+                ? subject.get().version()
+                : currentVersion.map(KeyVersion::version).orElse(0);
+        if (!gate.opens(key, kind, awaited, due, now)) {
+            // an instance fell behind since the check before the Vault read: the next tick decides
+            return new Begin.NothingToDo();
+        }
+        String current = currentVersion.map(KeyVersion::fingerprint).orElse(null);
         Optional<Begin> unexplained = checkObserved(key, current, observed, null, null, now);
         if (unexplained.isPresent()) {
             return unexplained.get();

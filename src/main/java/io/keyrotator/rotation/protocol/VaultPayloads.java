@@ -30,18 +30,23 @@ public final class VaultPayloads {
         String old = latest == null ? null : latest.string(fields.current());
         if (old != null && previousValidUntil != null) {
             data.put(fields.previous(), old);
-            data.put("previous_expires_at", rfc3339(previousValidUntil));
+            data.put("previous_expires_at", rfc3339(key.promotion().latestClose(previousValidUntil)));
         }
         data.put("key_version", version);
         data.put("rotated_at", rfc3339(now));
         return data;
     }
 
-    /** The first write of publish-ahead: the current key stays, the next one is announced. */
-    static Map<String, Object> publish(SecretVersion latest, ManagedKey key, KeyMaterial fresh, Instant activeAt) {
+    /**
+     * The first write of publish-ahead: the current key stays, the next one is announced with its
+     * version, which is what a consumer acknowledges once it holds it.
+     */
+    static Map<String, Object> publish(
+            SecretVersion latest, ManagedKey key, KeyMaterial fresh, int version, Instant activeAt) {
         Map<String, Object> data = withoutPrevious(latest, key);
         data.put(key.fields().next(), fresh.reveal());
         data.put("next_active_at", rfc3339(activeAt));
+        data.put("next_key_version", version);
         return data;
     }
 

@@ -4,6 +4,7 @@ import io.keyrotator.rotation.GeneratorSpec;
 import io.keyrotator.rotation.ManagedKey;
 import io.keyrotator.rotation.ManagedKey.KeyState;
 import io.keyrotator.rotation.NewKey;
+import io.keyrotator.rotation.Promotion;
 import io.keyrotator.vault.KvPath;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,7 +27,7 @@ public class KeyRecords {
 
     static final String COLUMNS = "id, name, vault_mount, vault_path, vault_field, generator_bytes, generator_encoding,"
             + " generator_prefix, generator_checksum, rotation_period_seconds, overlap_seconds,"
-            + " publish_ahead_seconds, labels::text AS labels, state, last_vault_version, last_rotated_at,"
+            + " publish_ahead_seconds, promotion::text AS promotion, labels::text AS labels, state, last_vault_version, last_rotated_at,"
             + " next_rotation_at, next_attempt_at, last_failure_at, last_failure_reason, failure_count, declared,"
             + " created_at, updated_at";
 
@@ -148,9 +149,9 @@ public class KeyRecords {
         return jdbc.sql("""
                         INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,
                             generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
-                            overlap_seconds, publish_ahead_seconds, labels, state, last_vault_version, declared,
-                            created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), 'ACTIVE', ?, ?, ?, ?)
+                            overlap_seconds, publish_ahead_seconds, promotion, labels, state, last_vault_version,
+                            declared, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), 'ACTIVE', ?, ?, ?, ?)
                         RETURNING id""")
                 .params(
                         key.name(),
@@ -164,6 +165,7 @@ public class KeyRecords {
                         key.rotationPeriod().toSeconds(),
                         key.overlap().toSeconds(),
                         key.publishAhead().toSeconds(),
+                        promotionJson(key.promotion()),
                         labelsJson(key.labels()),
                         key.lastVaultVersion(),
                         key.declared(),
@@ -178,7 +180,8 @@ public class KeyRecords {
         jdbc.sql("""
                         UPDATE managed_key SET generator_bytes = ?, generator_encoding = ?, generator_prefix = ?,
                             generator_checksum = ?, rotation_period_seconds = ?, overlap_seconds = ?,
-                            publish_ahead_seconds = ?, labels = CAST(? AS jsonb), declared = ?,
+                            publish_ahead_seconds = ?, promotion = CAST(? AS jsonb), labels = CAST(? AS jsonb),
+                            declared = ?,
                             next_rotation_at = COALESCE(?, next_rotation_at), updated_at = ?
                         WHERE id = ?""")
                 .params(
@@ -189,6 +192,7 @@ public class KeyRecords {
                         settings.rotationPeriod().toSeconds(),
                         settings.overlap().toSeconds(),
                         settings.publishAhead().toSeconds(),
+                        promotionJson(settings.promotion()),
                         labelsJson(settings.labels()),
                         settings.declared(),
                         timestamp(nextRotationAt),
@@ -280,6 +284,29 @@ public class KeyRecords {
         return json.writeValueAsString(labels);
     }
 
+    private @Nullable String promotionJson(Promotion promotion) {
+        return promotion.gated()
+                ? json.writeValueAsString(new StoredPromotion(
+                        promotion.awaitConsumers(),
+                        promotion.timeout().toSeconds(),
+                        promotion.onTimeout().name()))
+                : null;
+    }
+
+    private Promotion promotion(@Nullable String stored) {
+        if (stored == null) {
+            return Promotion.NONE;
+        }
+        StoredPromotion read = json.readValue(stored, StoredPromotion.class);
+        return new Promotion(
+                read.awaitConsumers(),
+                Duration.ofSeconds(read.timeoutSeconds()),
+                Promotion.OnTimeout.valueOf(read.onTimeout()));
+    }
+
+    /** The {@code promotion} column: seconds and names, independent of how Jackson writes a Duration. */
+    record StoredPromotion(List<String> awaitConsumers, long timeoutSeconds, String onTimeout) {}
+
     private ManagedKey map(ResultSet rs, int row) throws SQLException {
         return new ManagedKey(
                 rs.getLong("id"),
@@ -294,6 +321,7 @@ public class KeyRecords {
                 Duration.ofSeconds(rs.getLong("rotation_period_seconds")),
                 Duration.ofSeconds(rs.getLong("overlap_seconds")),
                 Duration.ofSeconds(rs.getLong("publish_ahead_seconds")),
+                promotion(rs.getString("promotion")),
                 json.readValue(rs.getString("labels"), LABELS),
                 KeyState.valueOf(rs.getString("state")),
                 rs.getLong("last_vault_version"),

@@ -160,6 +160,14 @@ public class VersionRecords {
                 .list();
     }
 
+    /** Marks {@code key.promotion_delayed} as recorded for the version; false when it already was. */
+    public boolean reportDelay(long versionId, Instant now) {
+        return jdbc.sql("UPDATE key_version SET delay_reported_at = ? WHERE id = ? AND delay_reported_at IS NULL")
+                        .params(timestamp(now), versionId)
+                        .update()
+                > 0;
+    }
+
     /** Keys with a NEXT version due for promotion, oldest first. */
     public List<Long> keysWithDueNext(Instant now, int limit) {
         return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"

@@ -90,6 +90,7 @@ class ScheduleTests {
                 Duration.ofDays(30),
                 Duration.ofHours(24),
                 Duration.ofMinutes(5),
+                io.keyrotator.rotation.Promotion.NONE,
                 Map.of(),
                 state,
                 1,

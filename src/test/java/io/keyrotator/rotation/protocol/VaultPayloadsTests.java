@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keyrotator.rotation.GeneratorSpec;
 import io.keyrotator.rotation.GeneratorSpec.Encoding;
 import io.keyrotator.rotation.ManagedKey;
+import io.keyrotator.rotation.Promotion;
 import io.keyrotator.vault.KvPath;
 import io.keyrotator.vault.SecretVersion;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -65,19 +67,21 @@ class VaultPayloadsTests {
         SecretVersion latest = version(
                 Map.of("token", "current", "key_version", 4, "previous_token", "old", "previous_expires_at", "soon"));
 
-        Map<String, Object> data = VaultPayloads.publish(latest, key, KeyMaterial.of("next"), NOW);
+        Map<String, Object> data = VaultPayloads.publish(latest, key, KeyMaterial.of("next"), 5, NOW);
 
         assertThat(data)
                 .containsEntry("token", "current")
                 .containsEntry("key_version", 4)
                 .containsEntry("next_token", "next")
                 .containsEntry("next_active_at", "2026-11-22T10:00:00Z")
+                .containsEntry("next_key_version", 5)
                 .doesNotContainKeys("previous_token", "previous_expires_at");
     }
 
     @Test
     void promotionMakesThePublishedKeyCurrent() {
-        SecretVersion latest = version(Map.of("token", "current", "next_token", "next", "next_active_at", "now"));
+        SecretVersion latest = version(
+                Map.of("token", "current", "next_token", "next", "next_active_at", "now", "next_key_version", 5));
 
         Map<String, Object> data = VaultPayloads.promotion(latest, key, 5, NOW.plusSeconds(60), NOW);
 
@@ -85,7 +89,41 @@ class VaultPayloadsTests {
                 .containsEntry("token", "next")
                 .containsEntry("previous_token", "current")
                 .containsEntry("key_version", 5)
-                .doesNotContainKeys("next_token", "next_active_at");
+                .containsEntry("previous_expires_at", "2026-11-22T10:01:00Z")
+                .doesNotContainKeys("next_token", "next_active_at", "next_key_version");
+    }
+
+    @Test
+    void aGatedKeyAdvertisesThePreviousKeyUntilTheLatestItsOverlapMayCloseAt() {
+        ManagedKey base = key("token");
+        ManagedKey gated = new ManagedKey(
+                base.id(),
+                base.name(),
+                base.vaultPath(),
+                base.vaultField(),
+                base.generator(),
+                base.rotationPeriod(),
+                base.overlap(),
+                base.publishAhead(),
+                new Promotion(List.of("orders"), Duration.ofMinutes(10), Promotion.OnTimeout.HOLD),
+                base.labels(),
+                base.state(),
+                base.lastVaultVersion(),
+                base.lastRotatedAt(),
+                base.nextRotationAt(),
+                base.nextAttemptAt(),
+                base.lastFailureAt(),
+                base.lastFailureReason(),
+                base.failureCount(),
+                base.declared(),
+                base.createdAt(),
+                base.updatedAt());
+        SecretVersion latest = version(Map.of("token", "current"));
+
+        Map<String, Object> data =
+                VaultPayloads.rotation(latest, gated, KeyMaterial.of("new"), 2, NOW.plusSeconds(60), NOW);
+
+        assertThat(data).containsEntry("previous_expires_at", "2026-11-22T10:11:00Z");
     }
 
     @Test
@@ -122,6 +160,7 @@ class VaultPayloadsTests {
                 Duration.ofDays(30),
                 Duration.ofHours(24),
                 Duration.ZERO,
+                io.keyrotator.rotation.Promotion.NONE,
                 Map.of(),
                 ManagedKey.KeyState.ACTIVE,
                 1,

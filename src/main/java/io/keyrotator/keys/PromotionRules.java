@@ -1,0 +1,69 @@
+package io.keyrotator.keys;
+
+import io.keyrotator.rotation.Durations;
+import io.keyrotator.rotation.InvalidRequestException.FieldError;
+import io.keyrotator.rotation.Promotion;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/** The rules of a key's {@code promotion} setting (docs/contract.md#gated-promotion), field by field. */
+final class PromotionRules {
+
+    /** The same names an acknowledgement's {@code consumer} may have. */
+    private static final Pattern CONSUMER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private static final int MAX_CONSUMERS = 16;
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+    private PromotionRules() {}
+
+    /**
+     * The promotion a request asks for, over {@code base} (the key's current one, or none): a given
+     * object replaces it whole, an absent one keeps it.
+     */
+    static Promotion promotion(List<FieldError> errors, KeyRequest.@Nullable PromotionRequest request, Promotion base) {
+        if (request == null) {
+            return base;
+        }
+        List<String> consumers = request.awaitConsumers() == null ? List.of() : request.awaitConsumers();
+        if (consumers.size() > MAX_CONSUMERS) {
+            errors.add(new FieldError("promotion.awaitConsumers", "at most " + MAX_CONSUMERS + " consumers"));
+        }
+        if (consumers.stream().anyMatch(c -> c == null || !CONSUMER.matcher(c).matches())) {
+            errors.add(new FieldError("promotion.awaitConsumers", "consumer names of 1-64 of a-z 0-9 . _ -"));
+        } else if (new HashSet<>(consumers).size() != consumers.size()) {
+            errors.add(new FieldError("promotion.awaitConsumers", "each consumer once"));
+        }
+        Duration timeout = Promotion.DEFAULT_TIMEOUT;
+        if (request.timeout() != null) {
+            Duration parsed = Durations.parse(request.timeout()).orElse(null);
+            if (parsed == null || parsed.isNegative() || parsed.compareTo(MAX_TIMEOUT) > 0) {
+                errors.add(new FieldError(
+                        "promotion.timeout", "an ISO-8601 duration from PT0S to " + Durations.format(MAX_TIMEOUT)));
+            } else {
+                timeout = parsed;
+            }
+        }
+        Promotion.OnTimeout onTimeout = Promotion.OnTimeout.PROMOTE;
+        if (request.onTimeout() != null) {
+            try {
+                onTimeout = Promotion.OnTimeout.valueOf(request.onTimeout().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("promotion.onTimeout", "PROMOTE or HOLD"));
+            }
+        }
+        return consumers.isEmpty() ? Promotion.NONE : new Promotion(consumers, timeout, onTimeout);
+    }
+
+    /** Gating needs something to gate: a published-ahead key or an overlap window. */
+    static void checkApplies(List<FieldError> errors, Promotion promotion, Duration overlap, Duration publishAhead) {
+        if (promotion.gated() && overlap.isZero() && publishAhead.isZero()) {
+            errors.add(new FieldError(
+                    "promotion.awaitConsumers", "gates publish-ahead and the overlap: set publishAhead or overlap"));
+        }
+    }
+}
