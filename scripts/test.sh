@@ -20,6 +20,13 @@ export KEYROTATOR_CRDS="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR
 phases=$(mktemp)
 trap 'rm -f "$phases"' EXIT
 set +e
+# the verifier library's own build (its pom, formatting and unit tests); the service's tests below
+# compile its sources again to run it in the zero-downtime scenario
+library_started=$(date +%s)
+./mvnw -B -q -f clients/keyrotator-verifier/pom.xml verify
+library_status=$?
+echo "verifier-library $library_started" >>"$phases"
+echo "checks $(date +%s)" >>"$phases"
 ./mvnw -B verify "$@" | while IFS= read -r line; do
     printf '%s\n' "$line"
     case "$line" in
@@ -31,12 +38,16 @@ set +e
     esac
 done
 status=${PIPESTATUS[0]}
+if [ "$library_status" -ne 0 ]; then
+    echo "the verifier library's build failed (exit $library_status): ./mvnw -f clients/keyrotator-verifier/pom.xml verify" >&2
+    status=$library_status
+fi
 set -e
 finished=$(date +%s)
 {
     echo "== test command phases (seconds)"
     printf '%-20s %5d\n' "services" $((services_done - started))
-    previous_name="checks" previous_at=$services_done
+    previous_name="start" previous_at=$services_done
     while read -r name at; do
         printf '%-20s %5d\n' "$previous_name" $((at - previous_at))
         previous_name=$name previous_at=$at
