@@ -29,7 +29,7 @@ final class Client implements AutoCloseable {
     private final OpenBaoAdmin vault;
     private final String mount;
     private final String path;
-    private final int verifierPort;
+    private final java.util.function.Supplier<List<URI>> verifiers;
     private final AtomicReference<String> key = new AtomicReference<>();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -38,11 +38,20 @@ final class Client implements AutoCloseable {
     private final Thread caller;
     private volatile boolean running = true;
 
-    Client(OpenBaoAdmin vault, String mount, String path, int verifierPort, Duration refresh) {
+    /**
+     * Calls the {@code verifiers} in turn, as a load balancer in front of replicas would; the list
+     * is asked again for every call, so replicas can leave and join.
+     */
+    Client(
+            OpenBaoAdmin vault,
+            String mount,
+            String path,
+            java.util.function.Supplier<List<URI>> verifiers,
+            Duration refresh) {
         this.vault = vault;
         this.mount = mount;
         this.path = path;
-        this.verifierPort = verifierPort;
+        this.verifiers = verifiers;
         key.set(read());
         refresher = Thread.ofPlatform().daemon().start(() -> {
             while (running) {
@@ -51,11 +60,14 @@ final class Client implements AutoCloseable {
             }
         });
         caller = Thread.ofPlatform().daemon().start(() -> {
+            long turn = 0;
             while (running) {
+                List<URI> targets = verifiers.get();
+                URI target = targets.get((int) (turn++ % targets.size()));
                 calls.incrementAndGet();
-                int status = call(verifierPort, key.get());
+                int status = call(target, key.get());
                 if (status != 200 && rejected.incrementAndGet() <= 10) {
-                    firstRejections.add(Instant.now() + " " + status);
+                    firstRejections.add(Instant.now() + " " + status + " " + target);
                 }
                 pause(Duration.ofMillis(5));
             }
@@ -78,10 +90,10 @@ final class Client implements AutoCloseable {
         stop();
     }
 
-    static int call(int port, String apiKey) {
+    static int call(URI verifier, String apiKey) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/verify"))
+                            HttpRequest.newBuilder(verifier)
                                     .header("X-Api-Key", apiKey)
                                     .timeout(Duration.ofSeconds(5))
                                     .build(),

@@ -10,22 +10,20 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Forwards a verifier's refresh webhook {@code delay} late, as a verifier that takes that long to
- * refresh would: the delay comes before the request is passed on. It counts the refreshes it
- * passed on, so a test can wait for the one an event caused.
+ * Forwards a verifier's webhook {@code delay} late, as a verifier that takes that long to refresh
+ * would: the delay comes before the request is passed on.
  */
 final class SlowRefresh implements AutoCloseable {
 
     private final WireMockServer server;
-    private final AtomicLong forwarded = new AtomicLong();
 
-    SlowRefresh(int verifierPort, Duration delay) {
+    /** Listening on {@code address}:{@code port}, as one of the addresses a name resolves to. */
+    SlowRefresh(String address, int port, int verifierPort, Duration delay) {
         server = new WireMockServer(options()
-                .bindAddress("127.0.0.1")
-                .port(io.keyrotator.support.OpenBaoServer.freePort())
+                .bindAddress(address)
+                .port(port)
                 .disableRequestJournal()
                 .extensions(new ResponseDefinitionTransformerV2() {
                     @Override
@@ -45,15 +43,6 @@ final class SlowRefresh implements AutoCloseable {
                 }));
         server.start();
         server.stubFor(any(anyUrl()).willReturn(aResponse().proxiedFrom("http://127.0.0.1:" + verifierPort)));
-        server.addMockServiceRequestListener((request, response) -> forwarded.incrementAndGet());
-    }
-
-    String url(String path) {
-        return "http://127.0.0.1:" + server.port() + path;
-    }
-
-    long forwarded() {
-        return forwarded.get();
     }
 
     @Override

@@ -2,19 +2,21 @@ package io.keyrotator.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import example.verifier.VerifierApplication;
+import example.verifier.LibraryVerifierApplication;
 import io.keyrotator.support.Api;
+import io.keyrotator.support.OpenBaoServer;
 import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Scenario 7: a real verifier (Spring Cloud Vault, refreshed by keyrotator's webhook, which reaches
- * it {@link #REFRESH_DELAY} late as a slow refresh would) and a client that learns its key only from
- * its own refresh of OpenBao, through many short-overlap rotations. With publish-ahead no call is
- * rejected; without it (the control, same setup) the race must reject calls, which shows that the
- * chain can see a rejection at all. Then an emergency rotation, after which the old key is rejected
- * as soon as the refresh it triggers has reached the verifier.
+ * Scenario 7: three replicas of a dependent service on the verifier library, behind one name that
+ * resolves to three addresses, refreshed by an {@code every-address} webhook that reaches each
+ * {@link #REFRESH_DELAY} late (longer than the publish-ahead lead, as a slow consumer would), and
+ * a client that learns its key only from its own refresh of OpenBao and calls the replicas in
+ * turn. Two keys rotate side by side: one with gated promotion, which must see no rejected call,
+ * and one without (the control), where the promotion races the late refresh and must cost
+ * rejected calls. Mid-run one replica is stopped and a new one takes its place. Then an emergency
+ * rotation, after which every replica rejects the old key once it holds the new one.
  */
 // alone: a busy machine would cost it rejected calls. Near the end of the main lane, holding the second lane's lock
 @Order(Integer.MAX_VALUE - 2)
@@ -35,125 +39,243 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ZeroDowntimeReliabilityIntegrationTests {
 
     private static final Duration CLIENT_REFRESH = Duration.ofMillis(250);
-    private static final Duration REFRESH_DELAY = Duration.ofMillis(400);
+    private static final Duration REFRESH_DELAY = Duration.ofMillis(1500);
+    private static final String NAME = "verifiers.chain.test";
+    private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
+    private static final String ACK_TOKEN = "verifier-token";
+    private static final String ACK_TOKEN_SHA256 = "9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7";
 
     private final Scale scale = Scale.current();
 
     @Test
-    void publishAheadLetsAClientAndAVerifierRefreshIndependentlyWithoutARejectedCall() throws Exception {
+    void gatedPromotionLetsThreeLateRefreshingReplicasAndAClientRotateWithoutARejectedCall() throws Exception {
+        Path hosts = Path.of("target", "processes", "chain-hosts");
+        Files.createDirectories(hosts.getParent());
+        StringBuilder lines = new StringBuilder("127.0.0.1 localhost\n");
+        ADDRESSES.forEach(
+                address -> lines.append(address).append(' ').append(NAME).append('\n'));
+        Files.writeString(hosts, lines);
         try (Stack stack = Stack.inMemory("chain")) {
-            ServiceProcess service = stack.service("chain", Map.of("keyrotator.scheduler.poll-interval", "PT0.2S"))
+            ServiceProcess service = stack.service(
+                            "chain",
+                            Map.of(
+                                    "keyrotator.scheduler.poll-interval", "PT0.2S",
+                                    "keyrotator.webhooks.poll-interval", "PT0.2S",
+                                    "keyrotator.webhooks.allowed-hosts", "127.0.0.0/8",
+                                    "keyrotator.consumers.expire-after", "PT8S",
+                                    "keyrotator.security.api-tokens[1].name", "orders",
+                                    "keyrotator.security.api-tokens[1].sha256", ACK_TOKEN_SHA256,
+                                    "keyrotator.security.api-tokens[1].scopes", "keys:ack"))
+                    .jvmOptions(
+                            "-Xmx512m",
+                            "-XX:TieredStopAtLevel=1",
+                            // the name the subscription posts to resolves to the three addresses
+                            "-Djdk.net.hosts.file=" + hosts.toAbsolutePath())
                     .start();
             Api api = service.api(TestServices.TOKEN);
-            // registered idle: the chain starts only once both verifiers are subscribed and warm
-            stack.registerKeys(
-                    api, "ahead", 1, Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT1S"));
-            stack.registerKeys(
-                    api, "plain", 1, Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT0S"));
-            try (ConfigurableApplicationContext ahead = verifier(stack, "ahead-0");
-                    ConfigurableApplicationContext plain = verifier(stack, "plain-0");
-                    SlowRefresh aheadRefresh = subscribe(api, "ahead-0", ahead);
-                    SlowRefresh plainRefresh = subscribe(api, "plain-0", plain);
-                    Client aheadClient =
-                            new Client(stack.bao.admin(), "secret", "api-keys/ahead-0", port(ahead), CLIENT_REFRESH);
-                    Client plainClient =
-                            new Client(stack.bao.admin(), "secret", "api-keys/plain-0", port(plain), CLIENT_REFRESH)) {
-                int aheadStart = currentVersion(api, "ahead-0");
-                int plainStart = currentVersion(api, "plain-0");
-                // the first refresh through a cold proxy and context takes longer than the publish-ahead
-                // window on a busy machine: warm both paths before the chain starts
-                refreshNow(aheadRefresh.url("/actuator/refresh"));
-                refreshNow(plainRefresh.url("/actuator/refresh"));
-                for (String key : List.of("ahead-0", "plain-0")) {
-                    assertThat(api.patch("/api/v1/keys/" + key, Map.of("rotationPeriod", "PT4S"))
-                                    .status())
-                            .isEqualTo(200);
+            Map<String, Object> settings = Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT1S");
+            Map<String, Object> gatedSettings = new LinkedHashMap<>(settings);
+            gatedSettings.put(
+                    "promotion",
+                    Map.of("awaitConsumers", List.of("orders"), "timeout", "PT15S", "onTimeout", "PROMOTE"));
+            // registered idle: the chain starts once every replica holds both keys
+            stack.registerKeys(api, "gated", 1, gatedSettings);
+            stack.registerKeys(api, "plain", 1, settings);
+            int webhookPort = OpenBaoServer.freePort();
+            Api.Response subscribed = api.post(
+                    "/api/v1/webhooks",
+                    Map.of(
+                            "url",
+                            "http://" + NAME + ":" + webhookPort + "/keyrotator/webhook",
+                            "format",
+                            "standard",
+                            "deliverTo",
+                            "every-address",
+                            "keys",
+                            List.of("gated-0", "plain-0")));
+            assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
+            String secret = (String) subscribed.json().get("secret");
+
+            Replicas replicas = new Replicas(stack, service, secret);
+            List<SlowRefresh> delays = new ArrayList<>();
+            try (replicas) {
+                for (int i = 0; i < ADDRESSES.size(); i++) {
+                    int port = replicas.start("replica-" + i);
+                    delays.add(new SlowRefresh(ADDRESSES.get(i), webhookPort, port, REFRESH_DELAY));
                 }
-                Awaitility.await(scale.chainRotations() + " rotations of each key")
-                        .atMost(Duration.ofSeconds(scale.chainRotations() * 4L + 60))
-                        .pollInterval(Duration.ofMillis(500))
-                        .until(() -> currentVersion(api, "ahead-0") - aheadStart >= scale.chainRotations()
-                                && currentVersion(api, "plain-0") - plainStart >= scale.chainRotations());
-                Client.Counts withPublishAhead = aheadClient.stop();
-                Client.Counts withoutPublishAhead = plainClient.stop();
+                try (Client gated = client(stack, "gated-0", replicas);
+                        Client plain = client(stack, "plain-0", replicas)) {
+                    awaitHeld(api, "gated-0", List.of("replica-0", "replica-1", "replica-2"), 1);
+                    int gatedStart = currentVersion(api, "gated-0");
+                    int plainStart = currentVersion(api, "plain-0");
+                    for (String key : List.of("gated-0", "plain-0")) {
+                        assertThat(api.patch("/api/v1/keys/" + key, Map.of("rotationPeriod", "PT4S"))
+                                        .status())
+                                .isEqualTo(200);
+                    }
+                    int rotations = scale.chainRotations();
+                    awaitRotations(api, gatedStart, plainStart, rotations / 2);
+                    // a replica goes away and a new one takes its address, mid-run
+                    replicas.replace(1, "replica-1b");
+                    awaitRotations(api, gatedStart, plainStart, rotations);
+                    Client.Counts withGating = gated.stop();
+                    Client.Counts withoutGating = plain.stop();
 
-                api.patch("/api/v1/keys/ahead-0", Map.of("state", "PAUSED"));
-                Settle.drain(stack.db, Duration.ofSeconds(30));
-                String old = aheadClient.currentKey();
-                assertThat(Client.call(port(ahead), old)).isEqualTo(200);
-                long refreshes = aheadRefresh.forwarded();
-                Api.Response emergency =
-                        api.post("/api/v1/keys/ahead-0/rotations", Map.of("reason", "leaked", "overlap", "PT0S"));
-                long emergencyAt = System.nanoTime();
-                assertThat(emergency.status()).isEqualTo(201);
-                Awaitility.await("the refresh the emergency rotation triggers reached the verifier")
-                        .atMost(Duration.ofSeconds(30))
-                        .pollInterval(Duration.ofMillis(10))
-                        .until(() -> aheadRefresh.forwarded() > refreshes);
-                long rejectedAfterMillis = (System.nanoTime() - emergencyAt) / 1_000_000;
-                int oldKeyAfterRefresh = Client.call(port(ahead), old);
+                    api.patch("/api/v1/keys/gated-0", Map.of("state", "PAUSED"));
+                    Settle.drain(stack.db, Duration.ofSeconds(30));
+                    String old = gated.currentKey();
+                    Api.Response emergency =
+                            api.post("/api/v1/keys/gated-0/rotations", Map.of("reason", "leaked", "overlap", "PT0S"));
+                    long emergencyAt = System.nanoTime();
+                    assertThat(emergency.status()).isEqualTo(201);
+                    int emergencyVersion = currentVersion(api, "gated-0");
+                    awaitHeld(api, "gated-0", List.of("replica-0", "replica-1b", "replica-2"), emergencyVersion);
+                    long heldAfterMillis = (System.nanoTime() - emergencyAt) / 1_000_000;
+                    List<Integer> oldKeyAnswers = replicas.uris("gated-0").stream()
+                            .map(uri -> Client.call(uri, old))
+                            .toList();
+                    List<String> delayed = delayedPromotions(stack);
 
-                Map<String, Object> figures = new LinkedHashMap<>();
-                figures.put("rotationsPerPhase", scale.chainRotations());
-                figures.put("publishAheadCalls", withPublishAhead.calls());
-                figures.put("publishAheadRejected", withPublishAhead.rejected());
-                figures.put("noPublishAheadCalls", withoutPublishAhead.calls());
-                figures.put("noPublishAheadRejected", withoutPublishAhead.rejected());
-                figures.put("verifierRefreshDelayMillis", REFRESH_DELAY.toMillis());
-                figures.put("oldKeyRejectedMillisAfterEmergency", rejectedAfterMillis);
-                Report.print("zero-downtime", figures);
-                assertThat(withPublishAhead.calls()).isPositive();
-                assertThat(withPublishAhead.rejected())
-                        .as("rejected with publish-ahead: %s", withPublishAhead.firstRejections())
-                        .isZero();
-                assertThat(withoutPublishAhead.rejected())
-                        .as("the control: without publish-ahead the slow refresh must cost rejected calls")
-                        .isPositive();
-                assertThat(oldKeyAfterRefresh)
-                        .as("the old key, once the emergency rotation's refresh reached the verifier")
-                        .isEqualTo(401);
+                    Map<String, Object> figures = new LinkedHashMap<>();
+                    figures.put("rotationsPerKey", rotations);
+                    figures.put("replicas", ADDRESSES.size());
+                    figures.put("webhookDelayMillis", REFRESH_DELAY.toMillis());
+                    figures.put("gatedCalls", withGating.calls());
+                    figures.put("gatedRejected", withGating.rejected());
+                    figures.put("ungatedCalls", withoutGating.calls());
+                    figures.put("ungatedRejected", withoutGating.rejected());
+                    figures.put("promotionsDelayedPastTimeout", delayed.size());
+                    figures.put("everyReplicaHeldEmergencyKeyMillis", heldAfterMillis);
+                    Report.print("zero-downtime", figures);
+                    assertThat(withGating.calls()).isPositive();
+                    assertThat(withGating.rejected())
+                            .as("rejected with gated promotion: %s", withGating.firstRejections())
+                            .isZero();
+                    assertThat(withoutGating.rejected())
+                            .as("the control: without gating the late refresh must cost rejected calls")
+                            .isPositive();
+                    assertThat(delayed)
+                            .as("the replaced replica dropped out before the timeout: no promotion waited that long")
+                            .isEmpty();
+                    assertThat(oldKeyAnswers)
+                            .as("the old key, at every replica once it holds the emergency rotation's key")
+                            .containsOnly(401);
+                }
+            } finally {
+                delays.forEach(SlowRefresh::close);
             }
         }
     }
 
-    private static ConfigurableApplicationContext verifier(Stack stack, String key) {
-        return VerifierApplication.start(
-                stack.bao.address().toString(),
-                stack.bao.rootToken(),
-                "secret",
-                "api-keys/" + key,
-                Map.of(
-                        "spring.datasource.url", stack.database.jdbcUrl(),
-                        "spring.datasource.username", stack.database.username(),
-                        "spring.datasource.password", stack.database.password()));
+    private Client client(Stack stack, String key, Replicas replicas) {
+        return new Client(stack.bao.admin(), "secret", "api-keys/" + key, () -> replicas.uris(key), CLIENT_REFRESH);
     }
 
-    /** Subscribes the verifier to its key's events through a {@link SlowRefresh}. */
-    private static SlowRefresh subscribe(Api api, String key, ConfigurableApplicationContext verifier) {
-        SlowRefresh slow = new SlowRefresh(port(verifier), REFRESH_DELAY);
-        Api.Response subscribed = api.post(
-                "/api/v1/webhooks",
-                Map.of("url", slow.url("/actuator/refresh"), "format", "spring-cloud-refresh", "keys", List.of(key)));
-        assertThat(subscribed.status()).as(subscribed.toString()).isEqualTo(201);
-        return slow;
+    private void awaitRotations(Api api, int gatedStart, int plainStart, int rotations) {
+        Awaitility.await(rotations + " rotations of each key")
+                .atMost(Duration.ofSeconds(rotations * 8L + 60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> currentVersion(api, "gated-0") - gatedStart >= rotations
+                        && currentVersion(api, "plain-0") - plainStart >= rotations);
     }
 
-    private static void refreshNow(String url) throws Exception {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<Void> refreshed = http.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
-            assertThat(refreshed.statusCode()).isEqualTo(200);
-        }
+    @SuppressWarnings("unchecked")
+    private static void awaitHeld(Api api, String key, List<String> instances, int version) {
+        Awaitility.await(String.join(", ", instances) + " hold version " + version + " of " + key)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    List<Map<String, Object>> consumers = (List<Map<String, Object>>)
+                            api.get("/api/v1/keys/" + key + "/consumers").json().get("items");
+                    return instances.stream()
+                            .allMatch(instance -> consumers.stream()
+                                    .flatMap(c -> ((List<Map<String, Object>>) c.get("instances")).stream())
+                                    .anyMatch(i -> instance.equals(i.get("instance"))
+                                            && ((Number) i.get("version")).intValue() >= version));
+                });
     }
 
-    private static int port(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+    private static List<String> delayedPromotions(Stack stack) {
+        return stack.db
+                .sql("SELECT payload::text FROM webhook_event WHERE type = 'key.promotion_delayed'")
+                .query(String.class)
+                .list();
     }
 
     private static int currentVersion(Api api, String key) {
         return ((Number) api.get("/api/v1/keys/" + key).json().get("currentVersion")).intValue();
+    }
+
+    /** The replicas, each an application context of its own on a port of its own. */
+    private static final class Replicas implements AutoCloseable {
+
+        private final Stack stack;
+        private final ServiceProcess service;
+        private final String secret;
+        private final List<ConfigurableApplicationContext> running = new CopyOnWriteArrayList<>();
+        private final List<Integer> ports = new CopyOnWriteArrayList<>();
+
+        Replicas(Stack stack, ServiceProcess service, String secret) {
+            this.stack = stack;
+            this.service = service;
+            this.secret = secret;
+        }
+
+        int start(String instance) {
+            int port = OpenBaoServer.freePort();
+            running.add(launch(instance, port));
+            ports.add(port);
+            return port;
+        }
+
+        /** Stops replica {@code index} (out of the client's rotation first) and starts another on its port. */
+        void replace(int index, String instance) {
+            int port = ports.remove(index);
+            ConfigurableApplicationContext gone = running.remove(index);
+            // out of the client's rotation first, as a load balancer deregisters a pod before it stops
+            pause(Duration.ofMillis(300));
+            gone.close();
+            ConfigurableApplicationContext fresh = launch(instance, port);
+            running.add(index, fresh);
+            ports.add(index, port);
+        }
+
+        List<URI> uris(String key) {
+            return ports.stream()
+                    .map(port -> URI.create("http://127.0.0.1:" + port + "/verify/" + key))
+                    .toList();
+        }
+
+        private ConfigurableApplicationContext launch(String instance, int port) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("server.address", "127.0.0.1");
+            properties.put("keyrotator.verifier.consumer", "orders");
+            properties.put("keyrotator.verifier.instance", instance);
+            properties.put("keyrotator.verifier.ack.url", "http://127.0.0.1:" + service.port());
+            properties.put("keyrotator.verifier.ack.token", ACK_TOKEN);
+            properties.put("keyrotator.verifier.webhook.secrets[0]", secret);
+            // the fallback poll (and the heartbeat that keeps the instance live): slower than the lead
+            properties.put("keyrotator.verifier.poll-interval", "PT2.5S");
+            return LibraryVerifierApplication.start(
+                    stack.bao.address().toString(),
+                    stack.bao.rootToken(),
+                    port,
+                    "secret",
+                    Map.of("gated-0", "api-keys/gated-0", "plain-0", "api-keys/plain-0"),
+                    properties);
+        }
+
+        @Override
+        public void close() {
+            running.forEach(ConfigurableApplicationContext::close);
+        }
+
+        private static void pause(Duration duration) {
+            try {
+                Thread.sleep(duration);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
