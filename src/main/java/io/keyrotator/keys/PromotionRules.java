@@ -30,13 +30,17 @@ final class PromotionRules {
             return base;
         }
         List<String> consumers = request.awaitConsumers() == null ? List.of() : request.awaitConsumers();
+        boolean valid = true;
         if (consumers.size() > MAX_CONSUMERS) {
             errors.add(new FieldError("promotion.awaitConsumers", "at most " + MAX_CONSUMERS + " consumers"));
+            valid = false;
         }
         if (consumers.stream().anyMatch(c -> c == null || !CONSUMER.matcher(c).matches())) {
             errors.add(new FieldError("promotion.awaitConsumers", "consumer names of 1-64 of a-z 0-9 . _ -"));
+            valid = false;
         } else if (new HashSet<>(consumers).size() != consumers.size()) {
             errors.add(new FieldError("promotion.awaitConsumers", "each consumer once"));
+            valid = false;
         }
         Duration timeout = Promotion.DEFAULT_TIMEOUT;
         if (request.timeout() != null) {
@@ -56,7 +60,8 @@ final class PromotionRules {
                 errors.add(new FieldError("promotion.onTimeout", "PROMOTE or HOLD"));
             }
         }
-        return consumers.isEmpty() ? Promotion.NONE : new Promotion(consumers, timeout, onTimeout);
+        // a list with errors is reported, never kept (it may hold nulls)
+        return consumers.isEmpty() || !valid ? Promotion.NONE : new Promotion(consumers, timeout, onTimeout);
     }
 
     /** Gating needs something to gate: a published-ahead key or an overlap window. */

@@ -120,6 +120,11 @@ class KeyValidatorTests {
         assertThat(errors(new KeyRequest("k", null, null, null, null, null, null, null, tooMany, null, null)))
                 .extracting(FieldError::field)
                 .containsExactly("promotion.awaitConsumers");
+        var withNull = new KeyRequest.PromotionRequest(java.util.Arrays.asList("orders", null), null, null);
+        assertThat(errors(new KeyRequest("k", null, null, null, null, null, null, null, withNull, null, null)))
+                .as("a null name is a field error, not a 500 (found by the API fuzzer)")
+                .extracting(FieldError::field)
+                .containsExactly("promotion.awaitConsumers");
     }
 
     @Test
