@@ -18,6 +18,6 @@ record Scale(
     static Scale current() {
         return "long".equals(System.getProperty("keyrotator.reliability", System.getenv("KEYROTATOR_RELIABILITY")))
                 ? new Scale("long", 400, 40, 1000, 10_000, 100, 60, 30, 100)
-                : new Scale("ci", 100, 3, 200, 400, 50, 8, 6, 6);
+                : new Scale("ci", 100, 3, 200, 400, 50, 8, 6, 4);
     }
 }
