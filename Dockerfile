@@ -11,7 +11,8 @@ COPY mvnw pom.xml ./
 COPY .mvn .mvn
 RUN ./mvnw -B -q dependency:go-offline -DskipTests
 COPY src src
-RUN ./mvnw -B -q -DskipTests -Dmaven.gitcommitid.skip=true package \
+# the tests are not compiled: the image needs none of them (nor clients/, which only they use)
+RUN ./mvnw -B -q -Dmaven.test.skip=true -Dmaven.gitcommitid.skip=true package \
  && cp target/keyrotator-*.jar /tmp/keyrotator.jar \
  && java -Djarmode=tools -jar /tmp/keyrotator.jar extract --layers --destination /layers
 
