@@ -7,3 +7,6 @@ ALTER TABLE managed_key ADD COLUMN promotion JSONB;
 ALTER TABLE key_version ADD COLUMN delay_reported_at TIMESTAMPTZ;
 -- the key gauges count held promotions every 15 s: a partial index keeps that off the version table
 CREATE INDEX key_version_held ON key_version (key_id) WHERE state = 'NEXT' AND delay_reported_at IS NOT NULL;
+-- what an instance presents as current, when it reports holding a newer (published) version too;
+-- NULL: the same as version. The overlap close waits on it, the promotion on version.
+ALTER TABLE key_consumer_instance ADD COLUMN current_version INT;

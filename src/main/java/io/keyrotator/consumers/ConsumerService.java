@@ -49,13 +49,23 @@ class ConsumerService {
         } else if (version < 1 || keys.version(key, version).isEmpty()) {
             errors.add(new InvalidRequestException.FieldError("version", "not a version of key " + name));
         }
+        Integer current = request.current();
+        if (current != null
+                && (version == null
+                        || current < 1
+                        || current > version
+                        || keys.version(key, current).isEmpty())) {
+            errors.add(new InvalidRequestException.FieldError(
+                    "current", "a version of key " + name + ", at most version"));
+        }
         if (!errors.isEmpty()) {
             throw InvalidRequestException.of(errors);
         }
         Instant now = clock.instant();
-        records.report(key.id(), consumer, instance, version, now);
+        int presented = current == null ? version : current;
+        records.report(key.id(), consumer, instance, version, presented, now);
         records.forgetSilent(key.id(), now.minus(properties.expireAfter()));
-        return new InstanceView(consumer, instance, version, now);
+        return new InstanceView(consumer, instance, version, presented, now);
     }
 
     @Transactional(readOnly = true)
@@ -65,7 +75,7 @@ class ConsumerService {
         for (InstanceView live : records.live(key.id(), clock.instant().minus(properties.expireAfter()))) {
             byConsumer
                     .computeIfAbsent(live.consumer(), c -> new ArrayList<>())
-                    .add(new ConsumerView.Instance(live.instance(), live.version(), live.reportedAt()));
+                    .add(new ConsumerView.Instance(live.instance(), live.version(), live.current(), live.reportedAt()));
         }
         return byConsumer.entrySet().stream()
                 .map(e -> new ConsumerView(

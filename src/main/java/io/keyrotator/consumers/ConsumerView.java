@@ -8,5 +8,5 @@ import java.util.List;
  */
 record ConsumerView(String consumer, int oldestVersionHeld, List<Instance> instances) {
 
-    record Instance(String instance, int version, java.time.Instant reportedAt) {}
+    record Instance(String instance, int version, int current, java.time.Instant reportedAt) {}
 }

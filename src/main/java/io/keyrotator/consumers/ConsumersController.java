@@ -27,7 +27,7 @@ class ConsumersController {
             @PathVariable String consumer,
             @PathVariable String instance,
             @RequestBody(required = false) @Nullable AckRequest body) {
-        return consumers.acknowledge(name, consumer, instance, body == null ? new AckRequest(null) : body);
+        return consumers.acknowledge(name, consumer, instance, body == null ? new AckRequest(null, null) : body);
     }
 
     @GetMapping

@@ -24,7 +24,8 @@ class LiveHoldings implements ConsumerHoldings {
     public List<Holding> live(long keyId, Collection<String> consumers) {
         return records.live(keyId, clock.instant().minus(properties.expireAfter())).stream()
                 .filter(instance -> consumers.contains(instance.consumer()))
-                .map(instance -> new Holding(instance.consumer(), instance.instance(), instance.version()))
+                .map(instance ->
+                        new Holding(instance.consumer(), instance.instance(), instance.version(), instance.current()))
                 .toList();
     }
 }

@@ -120,7 +120,7 @@ class KeyValidator {
         }
         Promotion promotion =
                 PromotionRules.promotion(errors, request.promotion(), base == null ? Promotion.NONE : base.promotion());
-        PromotionRules.checkApplies(errors, promotion, overlap, ahead);
+        PromotionRules.checkApplies(errors, promotion, period, overlap, ahead);
         Map<String, String> labels =
                 request.labels() != null ? request.labels() : base == null ? Map.of() : base.labels();
         checkLabels(errors, labels);

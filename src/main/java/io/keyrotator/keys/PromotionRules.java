@@ -64,11 +64,24 @@ final class PromotionRules {
         return consumers.isEmpty() || !valid ? Promotion.NONE : new Promotion(consumers, timeout, onTimeout);
     }
 
-    /** Gating needs something to gate: a published-ahead key or an overlap window. */
-    static void checkApplies(List<FieldError> errors, Promotion promotion, Duration overlap, Duration publishAhead) {
-        if (promotion.gated() && overlap.isZero() && publishAhead.isZero()) {
+    /**
+     * Gating needs something to gate (a published-ahead key or an overlap window), and room: a
+     * promotion or close that may wait the whole timeout must end before the next rotation, which
+     * would otherwise replace the key waiting, or drop the previous key before the
+     * {@code previous_expires_at} keyrotator advertised.
+     */
+    static void checkApplies(
+            List<FieldError> errors, Promotion promotion, Duration period, Duration overlap, Duration publishAhead) {
+        if (!promotion.gated()) {
+            return;
+        }
+        if (overlap.isZero() && publishAhead.isZero()) {
             errors.add(new FieldError(
                     "promotion.awaitConsumers", "gates publish-ahead and the overlap: set publishAhead or overlap"));
+        } else if (overlap.plus(publishAhead).plus(promotion.timeout()).compareTo(period) >= 0) {
+            errors.add(new FieldError(
+                    "promotion.timeout",
+                    "overlap + publishAhead + promotion.timeout must be shorter than rotationPeriod"));
         }
     }
 }

@@ -12,5 +12,9 @@ public interface ConsumerHoldings {
     /** The instances of {@code consumers} heard from within the expiry, by consumer and instance. */
     List<Holding> live(long keyId, Collection<String> consumers);
 
-    record Holding(String consumer, String instance, int version) {}
+    /**
+     * @param version the newest version the instance holds (a published one included)
+     * @param current the version it presents as current
+     */
+    record Holding(String consumer, String instance, int version, int current) {}
 }

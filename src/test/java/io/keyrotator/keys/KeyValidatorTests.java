@@ -128,6 +128,15 @@ class KeyValidatorTests {
     }
 
     @Test
+    void aPromotionThatMayWaitItsWholeTimeoutMustEndBeforeTheNextRotation() {
+        var promotion = new KeyRequest.PromotionRequest(List.of("orders"), "PT30M", null);
+
+        assertThat(errors(new KeyRequest("k", null, null, null, null, "PT1H", "PT20M", "PT10M", promotion, null, null)))
+                .extracting(FieldError::field)
+                .containsExactly("promotion.timeout");
+    }
+
+    @Test
     void anEmptyAwaitConsumersTurnsGatingOff() {
         var off = new KeyRequest.PromotionRequest(List.of(), "PT1M", "HOLD");
 

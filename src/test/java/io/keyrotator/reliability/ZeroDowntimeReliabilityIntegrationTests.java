@@ -58,7 +58,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
                                     "keyrotator.scheduler.poll-interval", "PT0.2S",
                                     "keyrotator.webhooks.poll-interval", "PT0.2S",
                                     "keyrotator.webhooks.allowed-hosts", "127.0.0.0/8",
-                                    "keyrotator.consumers.expire-after", "PT8S",
+                                    "keyrotator.consumers.expire-after", "PT4S",
                                     "keyrotator.security.api-tokens[1].name", "orders",
                                     "keyrotator.security.api-tokens[1].sha256", ACK_TOKEN_SHA256,
                                     "keyrotator.security.api-tokens[1].scopes", "keys:ack"))
@@ -69,11 +69,11 @@ class ZeroDowntimeReliabilityIntegrationTests {
                             "-Djdk.net.hosts.file=" + hosts.toAbsolutePath())
                     .start();
             Api api = service.api(TestServices.TOKEN);
-            Map<String, Object> settings = Map.of("rotationPeriod", "PT1H", "overlap", "PT2S", "publishAhead", "PT1S");
+            Map<String, Object> settings = Map.of("rotationPeriod", "PT1H", "overlap", "PT1S", "publishAhead", "PT1S");
             Map<String, Object> gatedSettings = new LinkedHashMap<>(settings);
             gatedSettings.put(
                     "promotion",
-                    Map.of("awaitConsumers", List.of("orders"), "timeout", "PT15S", "onTimeout", "PROMOTE"));
+                    Map.of("awaitConsumers", List.of("orders"), "timeout", "PT5S", "onTimeout", "PROMOTE"));
             // registered idle: the chain starts once every replica holds both keys
             stack.registerKeys(api, "gated", 1, gatedSettings);
             stack.registerKeys(api, "plain", 1, settings);
@@ -105,7 +105,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
                     int gatedStart = currentVersion(api, "gated-0");
                     int plainStart = currentVersion(api, "plain-0");
                     for (String key : List.of("gated-0", "plain-0")) {
-                        assertThat(api.patch("/api/v1/keys/" + key, Map.of("rotationPeriod", "PT4S"))
+                        assertThat(api.patch("/api/v1/keys/" + key, Map.of("rotationPeriod", "PT8S"))
                                         .status())
                                 .isEqualTo(200);
                     }
@@ -171,7 +171,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
 
     private void awaitRotations(Api api, int gatedStart, int plainStart, int rotations) {
         Awaitility.await(rotations + " rotations of each key")
-                .atMost(Duration.ofSeconds(rotations * 8L + 60))
+                .atMost(Duration.ofSeconds(rotations * 12L + 60))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> currentVersion(api, "gated-0") - gatedStart >= rotations
                         && currentVersion(api, "plain-0") - plainStart >= rotations);
@@ -252,8 +252,9 @@ class ZeroDowntimeReliabilityIntegrationTests {
             properties.put("keyrotator.verifier.ack.url", "http://127.0.0.1:" + service.port());
             properties.put("keyrotator.verifier.ack.token", ACK_TOKEN);
             properties.put("keyrotator.verifier.webhook.secrets[0]", secret);
-            // the fallback poll (and the heartbeat that keeps the instance live): slower than the lead
+            // the fallback poll, slower than the lead; the heartbeat well inside expire-after
             properties.put("keyrotator.verifier.poll-interval", "PT2.5S");
+            properties.put("keyrotator.verifier.ack.interval", "PT1S");
             return LibraryVerifierApplication.start(
                     stack.bao.address().toString(),
                     stack.bao.rootToken(),

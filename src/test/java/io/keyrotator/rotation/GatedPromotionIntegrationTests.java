@@ -218,6 +218,42 @@ class GatedPromotionIntegrationTests {
     }
 
     @Test
+    void aPromotedKeysOverlapClosesOnlyOnceNoInstanceStillPresentsThePreviousKey() {
+        String name = register("PT3M", "PROMOTE");
+        publish(name);
+        // each holds version 2 as the published key, and presents version 1
+        ack(name, "orders", "a", 2, 1);
+        ack(name, "orders", "b", 2, 1);
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        scheduler.runOnce();
+        assertThat(latest(name).data()).containsEntry("key_version", 2).containsKey("previous_api_key");
+
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        ack(name, "orders", "a", 2, 2);
+        // b missed the promotion: it still presents version 1
+        ack(name, "orders", "b", 2, 1);
+        scheduler.runOnce();
+        assertThat(latest(name).data())
+                .as("orders/b still presents the previous key")
+                .containsKey("previous_api_key");
+
+        ack(name, "orders", "b", 2, 2);
+        scheduler.runOnce();
+        assertThat(latest(name).data()).doesNotContainKey("previous_api_key");
+    }
+
+    @Test
+    void aCurrentVersionAboveTheHeldOneIsRefused() {
+        String name = register("PT3M", "PROMOTE");
+
+        Api.Response refused = consumers.put(
+                "/api/v1/keys/" + name + "/consumers/orders/instances/a", Map.of("version", 1, "current", 2));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("current");
+    }
+
+    @Test
     void anOverlapCloseThatTimesOutClosesEvenWhenTheKeyHoldsPromotions() {
         String name = register("PT3M", "HOLD");
         api.post("/api/v1/keys/" + name + "/rotations", Map.of("reason", "drill", "overlap", "PT5M"));
@@ -279,9 +315,14 @@ class GatedPromotionIntegrationTests {
     }
 
     private void ack(String name, String consumer, String instance, int version) {
+        ack(name, consumer, instance, version, version);
+    }
+
+    /** {@code version}: the newest held; {@code current}: the one presented. */
+    private void ack(String name, String consumer, String instance, int version, int current) {
         Api.Response answer = consumers.put(
                 "/api/v1/keys/" + name + "/consumers/" + consumer + "/instances/" + instance,
-                Map.of("version", version));
+                Map.of("version", version, "current", current));
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     }
 

@@ -44,10 +44,12 @@ public class KeyStatuses {
                                 ORDER BY name LIMIT ?) AS overdue_names,
                             ARRAY(SELECT name FROM managed_key WHERE last_failure_at IS NOT NULL
                                 ORDER BY name LIMIT ?) AS failing_names,
-                            (SELECT count(*) FROM key_version
-                                WHERE state = 'NEXT' AND delay_reported_at IS NOT NULL) AS held,
+                            (SELECT count(*) FROM key_version v JOIN managed_key k ON k.id = v.key_id
+                                WHERE v.state = 'NEXT' AND v.delay_reported_at IS NOT NULL
+                                    AND k.promotion ->> 'onTimeout' = 'HOLD') AS held,
                             ARRAY(SELECT k.name FROM managed_key k JOIN key_version v ON v.key_id = k.id
                                 WHERE v.state = 'NEXT' AND v.delay_reported_at IS NOT NULL
+                                    AND k.promotion ->> 'onTimeout' = 'HOLD'
                                 ORDER BY k.name LIMIT ?) AS held_names
                         FROM managed_key""")
                 .params(

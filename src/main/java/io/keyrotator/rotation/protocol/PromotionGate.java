@@ -19,8 +19,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Gated promotion (docs/contract.md#gated-promotion). A promotion waits until every live instance
- * of the awaited consumers holds the NEXT version, a close until every one holds the CURRENT
- * version (none still presents the previous key). Both wait at most the timeout past the moment
+ * of the awaited consumers holds the NEXT version, a close until every one presents the CURRENT
+ * version as its current one (none still presents the previous key). Both wait at most the timeout past the moment
  * they were due; then a close closes, and a promotion promotes or holds as the key declares. The
  * waiting is derived from rows (the version's due time, the instances' reports), never from
  * memory, so a crash or another replica's scheduler loses nothing.
@@ -84,7 +84,8 @@ class PromotionGate {
                     due,
                     key.promotion().timeout(),
                     verdict.behind().stream()
-                            .map(h -> new KeyEvent.PromotionDelayed.Behind(h.consumer(), h.instance(), h.version()))
+                            .map(h -> new KeyEvent.PromotionDelayed.Behind(
+                                    h.consumer(), h.instance(), kind == Kind.CLOSE ? h.current() : h.version()))
                             .toList(),
                     now));
             metrics.promotionDelayed(key, kind == Kind.PROMOTE ? "promotion" : "overlap-close", outcome);
@@ -97,8 +98,9 @@ class PromotionGate {
         if (!promotion.gated()) {
             return new Verdict(true, false, List.of());
         }
+        // a promotion needs every instance to hold the next key; a close, none to present the previous
         List<Holding> behind = holdings.live(key.id(), promotion.awaitConsumers()).stream()
-                .filter(h -> h.version() < awaited)
+                .filter(h -> (kind == Kind.CLOSE ? h.current() : h.version()) < awaited)
                 .toList();
         if (behind.isEmpty()) {
             return new Verdict(true, false, behind);

@@ -34,14 +34,15 @@ class DueWork {
         return keys.claimDue(clock.instant(), limit);
     }
 
+    /** Keys with a NEXT version due, but none of {@code skip}: those this pass already took. */
     @Transactional(readOnly = true)
-    public List<Long> duePromotions(int limit) {
-        return versions.keysWithDueNext(clock.instant(), limit);
+    public List<Long> duePromotions(int limit, java.util.Set<Long> skip) {
+        return versions.keysWithDueNext(clock.instant(), limit, skip);
     }
 
     @Transactional(readOnly = true)
-    public List<Long> expiredOverlaps(int limit) {
-        return versions.keysWithExpiredOverlap(clock.instant(), limit);
+    public List<Long> expiredOverlaps(int limit, java.util.Set<Long> skip) {
+        return versions.keysWithExpiredOverlap(clock.instant(), limit, skip);
     }
 
     @Transactional(readOnly = true)

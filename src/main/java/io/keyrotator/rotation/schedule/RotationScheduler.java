@@ -67,8 +67,10 @@ public class RotationScheduler {
         while (more && !stopping.get() && !vaultDown.get()) {
             // promotions and overlap closes are due at a moment, not "soon": they go before every
             // batch of rotations, so a backlog of overdue keys cannot keep an old key valid
-            done.addAndGet(drain(() -> work.duePromotions(batch), id -> engine.followUp(id, Kind.PROMOTE), vaultDown));
-            done.addAndGet(drain(() -> work.expiredOverlaps(batch), id -> engine.followUp(id, Kind.CLOSE), vaultDown));
+            done.addAndGet(
+                    drain(seen -> work.duePromotions(batch, seen), id -> engine.followUp(id, Kind.PROMOTE), vaultDown));
+            done.addAndGet(
+                    drain(seen -> work.expiredOverlaps(batch, seen), id -> engine.followUp(id, Kind.CLOSE), vaultDown));
             List<Long> fresh = work.dueKeys(batch).stream().filter(rotated::add).toList();
             more = !fresh.isEmpty();
             runAll(fresh, engine::rotateScheduled, done, vaultDown);
@@ -87,11 +89,13 @@ public class RotationScheduler {
      * the others stay due for the next tick, and an outage costs a handful of calls per poll rather
      * than one per due key (the reliability suite's Vault-fault scenario counts them).
      */
-    private int drain(java.util.function.Supplier<List<Long>> claim, LongPredicate task, AtomicBoolean vaultDown) {
+    private int drain(
+            java.util.function.Function<Set<Long>, List<Long>> claim, LongPredicate task, AtomicBoolean vaultDown) {
         Set<Long> seen = new HashSet<>();
         AtomicInteger done = new AtomicInteger();
         while (!stopping.get() && !vaultDown.get()) {
-            List<Long> fresh = claim.get().stream().filter(seen::add).toList();
+            List<Long> fresh =
+                    claim.apply(Set.copyOf(seen)).stream().filter(seen::add).toList();
             if (fresh.isEmpty()) {
                 break;
             }

@@ -105,7 +105,9 @@ public class VersionRecords {
     /** Returns the version as it now is, from {@code RETURNING}. */
     public KeyVersion becomeCurrent(long id, long vaultVersion, Instant now) {
         return jdbc.sql("UPDATE key_version SET state = 'CURRENT', vault_version = COALESCE(vault_version, ?),"
-                        + " activated_at = ?, activate_at = NULL WHERE id = ? RETURNING " + COLUMNS)
+                        // a delay reported for its promotion is done with: its overlap close reports its own
+                        + " activated_at = ?, activate_at = NULL, delay_reported_at = NULL WHERE id = ? RETURNING "
+                        + COLUMNS)
                 .params(vaultVersion, timestamp(now), id)
                 .query(VersionRecords::map)
                 .single();
@@ -150,12 +152,15 @@ public class VersionRecords {
     }
 
     /** Keys with a PREVIOUS version whose window has closed, oldest first. */
-    public List<Long> keysWithExpiredOverlap(Instant now, int limit) {
+    public List<Long> keysWithExpiredOverlap(Instant now, int limit, java.util.Collection<Long> skip) {
+        String skipped = skip.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
                         + " WHERE v.state = 'PREVIOUS' AND v.valid_until <= ? AND k.state <> 'CONFLICT'"
                         + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?)" + NO_WRITE_IN_FLIGHT
+                        // keys a pass already took (a gated one waiting, say) leave room for the rest
+                        + " AND NOT (v.key_id = ANY (?::bigint[]))"
                         + " ORDER BY v.valid_until LIMIT ?")
-                .params(timestamp(now), timestamp(now), limit)
+                .params(timestamp(now), timestamp(now), skipped, limit)
                 .query(Long.class)
                 .list();
     }
@@ -169,12 +174,15 @@ public class VersionRecords {
     }
 
     /** Keys with a NEXT version due for promotion, oldest first. */
-    public List<Long> keysWithDueNext(Instant now, int limit) {
+    public List<Long> keysWithDueNext(Instant now, int limit, java.util.Collection<Long> skip) {
+        String skipped = skip.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}"));
         return jdbc.sql("SELECT v.key_id FROM key_version v JOIN managed_key k ON k.id = v.key_id"
                         + " WHERE v.state = 'NEXT' AND v.activate_at <= ? AND k.state <> 'CONFLICT'"
                         + " AND (k.next_attempt_at IS NULL OR k.next_attempt_at <= ?)" + NO_WRITE_IN_FLIGHT
+                        // keys a pass already took (a gated one waiting, say) leave room for the rest
+                        + " AND NOT (v.key_id = ANY (?::bigint[]))"
                         + " ORDER BY v.activate_at LIMIT ?")
-                .params(timestamp(now), timestamp(now), limit)
+                .params(timestamp(now), timestamp(now), skipped, limit)
                 .query(Long.class)
                 .list();
     }

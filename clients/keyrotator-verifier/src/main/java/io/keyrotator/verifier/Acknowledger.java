@@ -38,12 +38,13 @@ final class Acknowledger {
         this.instance = instance;
     }
 
-    boolean report(String key, int version) {
+    /** {@code version}: the newest held (a published key's); {@code current}: the one presented. */
+    boolean report(String key, int version, int current) {
         try {
             client.put()
                     .uri("/api/v1/keys/{key}/consumers/{consumer}/instances/{instance}", key, consumer, instance)
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body(Map.of("version", version))
+                    .body(Map.of("version", version, "current", current))
                     .retrieve()
                     .toBodilessEntity();
             return true;

@@ -3,6 +3,7 @@ package io.keyrotator.verifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -29,9 +30,21 @@ final class HeldKey implements KeyVerifier, KeyProvider {
         return spec;
     }
 
-    @Override
-    public @Nullable KeySnapshot snapshot() {
+    @Nullable
+    KeySnapshot snapshot() {
         return held.get();
+    }
+
+    @Override
+    public java.util.OptionalInt version() {
+        KeySnapshot keys = held.get();
+        return keys == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(keys.version());
+    }
+
+    @Override
+    public java.util.OptionalInt heldVersion() {
+        KeySnapshot keys = held.get();
+        return keys == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(keys.heldVersion());
     }
 
     /** Replaces the snapshot unless it is older than the one held; returns whether it changed. */
@@ -57,8 +70,10 @@ final class HeldKey implements KeyVerifier, KeyProvider {
         // every candidate is compared, whatever matched before: the time taken tells nothing
         boolean current = same(given, keys.current());
         boolean next = same(given, keys.next());
-        boolean previous = same(given, keys.previous()) & keys.previousExpiresAt() != null
-                && clock.instant().isBefore(keys.previousExpiresAt());
+        // whether the window is open depends on the time only, never on what was presented
+        Instant expires = keys.previousExpiresAt();
+        boolean inWindow = expires != null && clock.instant().isBefore(expires);
+        boolean previous = same(given, keys.previous()) & inWindow;
         return current | next | previous;
     }
 

@@ -17,8 +17,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 /**
  * Keeps every held key up to date: reads each at start-up, again when a webhook announces a change
  * ({@link #refresh}), and polls KV metadata {@code current_version} every poll interval for a
- * change no webhook announced. After each, reports the version held to keyrotator, at once when it
- * changed and at every poll otherwise, so the instance stays live.
+ * change no webhook announced. Reports the versions held to keyrotator at once when they change,
+ * and again every {@code ack.interval}, so the instance stays live.
  */
 final class KeyRefresher implements SmartInitializingSingleton, DisposableBean {
 
@@ -29,22 +29,25 @@ final class KeyRefresher implements SmartInitializingSingleton, DisposableBean {
     private final @Nullable Acknowledger acknowledger;
     private final VerifierMetrics metrics;
     private final Duration pollInterval;
-    private final Map<String, Integer> reported = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("keyrotator-verifier-poll").factory());
+    private final Duration ackInterval;
+    private final Map<String, List<Integer>> reported = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().daemon().name("keyrotator-verifier-", 0).factory());
 
     KeyRefresher(
             List<HeldKey> keys,
             KeyReader reader,
             @Nullable Acknowledger acknowledger,
             VerifierMetrics metrics,
-            Duration pollInterval) {
+            Duration pollInterval,
+            Duration ackInterval) {
         this.keys = new java.util.LinkedHashMap<>();
         keys.forEach(key -> this.keys.put(key.name(), key));
         this.reader = reader;
         this.acknowledger = acknowledger;
         this.metrics = metrics;
         this.pollInterval = pollInterval;
+        this.ackInterval = ackInterval;
     }
 
     @Override
@@ -52,17 +55,19 @@ final class KeyRefresher implements SmartInitializingSingleton, DisposableBean {
         keys.values().forEach(key -> refresh(key.name()));
         poller.scheduleWithFixedDelay(
                 this::poll, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(
+                this::heartbeat, ackInterval.toMillis(), ackInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean holds(String name) {
         return keys.containsKey(name);
     }
 
-    /** Reads the key again now; returns whether what is held changed. */
+    /** Reads the key again now; returns whether Vault could be read. */
     boolean refresh(String name) {
         HeldKey key = keys.get(name);
         if (key == null) {
-            return false;
+            return true;
         }
         boolean changed;
         try {
@@ -74,7 +79,7 @@ final class KeyRefresher implements SmartInitializingSingleton, DisposableBean {
         }
         metrics.refreshed(key, changed ? "changed" : "unchanged");
         acknowledge(key, false);
-        return changed;
+        return true;
     }
 
     private void poll() {
@@ -85,22 +90,26 @@ final class KeyRefresher implements SmartInitializingSingleton, DisposableBean {
                 if (held == null || (current.isPresent() && current.getAsLong() != held.vaultVersion())) {
                     refresh(key.name());
                 }
-                acknowledge(key, true);
             } catch (RuntimeException e) {
                 log.warn("Could not poll key {}: {}", key.name(), e.getMessage());
             }
         }
     }
 
-    private void acknowledge(HeldKey key, boolean heartbeat) {
+    private void heartbeat() {
+        keys.values().forEach(key -> acknowledge(key, true));
+    }
+
+    /** Synchronized: the webhook and the poller may both report, and an older report must not win. */
+    private synchronized void acknowledge(HeldKey key, boolean heartbeat) {
         KeySnapshot held = key.snapshot();
         if (acknowledger == null || held == null) {
             return;
         }
-        int version = held.heldVersion();
-        Integer last = reported.get(key.name());
-        if ((heartbeat || last == null || last != version) && acknowledger.report(key.name(), version)) {
-            reported.put(key.name(), version);
+        List<Integer> versions = List.of(held.heldVersion(), held.version());
+        if ((heartbeat || !versions.equals(reported.get(key.name())))
+                && acknowledger.report(key.name(), versions.get(0), versions.get(1))) {
+            reported.put(key.name(), versions);
         }
     }
 

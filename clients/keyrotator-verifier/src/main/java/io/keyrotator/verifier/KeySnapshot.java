@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param nextVersion {@code next_key_version}, while a published key waits to become current
  * @param vaultVersion the KV version it was read from
  */
-public record KeySnapshot(
+record KeySnapshot(
         String current,
         @Nullable String next,
         @Nullable String previous,
@@ -37,7 +37,7 @@ public record KeySnapshot(
     }
 
     /** The newest version this snapshot lets its holder accept: what it acknowledges. */
-    public int heldVersion() {
+    int heldVersion() {
         return next != null && nextVersion != null ? Math.max(version, nextVersion) : version;
     }
 

@@ -11,9 +11,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProce
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -21,9 +19,6 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.vault.core.VaultOperations;
-import org.springframework.web.servlet.function.RouterFunction;
-import org.springframework.web.servlet.function.RouterFunctions;
-import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The library, on once {@code keyrotator.verifier.consumer} is set and the service has a Vault
@@ -31,10 +26,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * VaultOperations}, so with its credentials and policies.
  */
 @AutoConfiguration(
-        afterName = {
-            "org.springframework.cloud.vault.config.VaultAutoConfiguration",
-            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
-        })
+        afterName = "org.springframework.cloud.vault.config.VaultAutoConfiguration",
+        after = VerifierMetricsAutoConfiguration.class)
 @ConditionalOnProperty(prefix = "keyrotator.verifier", name = "consumer")
 @ConditionalOnBean(VaultOperations.class)
 @EnableConfigurationProperties(VerifierProperties.class)
@@ -53,41 +46,21 @@ public class VerifierAutoConfiguration {
             KeyVerifiers keys,
             VaultOperations vault,
             VerifierProperties properties,
-            ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
-        VerifierMetrics metrics = metrics(registry);
+            ObjectProvider<VerifierMetrics> meters) {
+        VerifierMetrics metrics = meters.getIfAvailable(() -> VerifierMetrics.NONE);
         keys.all().forEach(metrics::register);
         VerifierProperties.Ack ack = properties.ack();
         Acknowledger acknowledger = ack.url() == null || ack.token() == null
                 ? null
                 : new Acknowledger(ack.url(), ack.token(), properties.consumer(), instance(properties), ack.timeout());
-        return new KeyRefresher(keys.all(), new KeyReader(vault), acknowledger, metrics, properties.pollInterval());
-    }
-
-    private static VerifierMetrics metrics(ObjectProvider<io.micrometer.core.instrument.MeterRegistry> registry) {
-        try {
-            return new VerifierMetrics(registry.getIfAvailable());
-        } catch (NoClassDefFoundError e) {
-            return new VerifierMetrics(null);
-        }
+        return new KeyRefresher(
+                keys.all(), new KeyReader(vault), acknowledger, metrics, properties.pollInterval(), ack.interval());
     }
 
     /** Each key as a bean of its own, {@code keyVerifier.<name>}, made by {@link KeyVerifiers}. */
     @Bean
     static BeanDefinitionRegistryPostProcessor keyVerifierBeans() {
         return new PerKeyBeans();
-    }
-
-    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-    @ConditionalOnClass(RouterFunction.class)
-    @ConditionalOnProperty(prefix = "keyrotator.verifier.webhook", name = "secrets[0]")
-    @Bean
-    RouterFunction<ServerResponse> keyrotatorWebhook(
-            VerifierProperties properties, KeyRefresher refresher, ObjectProvider<Clock> clock) {
-        VerifierProperties.Webhook webhook = properties.webhook();
-        WebhookEndpoint endpoint = new WebhookEndpoint(
-                new WebhookSignature(webhook.secrets(), webhook.tolerance(), clock.getIfAvailable(Clock::systemUTC)),
-                refresher);
-        return RouterFunctions.route().POST(webhook.path(), endpoint::handle).build();
     }
 
     static String instance(VerifierProperties properties) {

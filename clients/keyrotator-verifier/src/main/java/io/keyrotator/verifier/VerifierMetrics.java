@@ -1,55 +1,20 @@
 package io.keyrotator.verifier;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.jspecify.annotations.Nullable;
-
 /**
- * {@code keyrotator_verifier_key_version{key}} (the {@code key_version} held),
- * {@code keyrotator_verifier_key_held_version{key}} (the newest version accepted, what is
- * acknowledged) and {@code keyrotator_verifier_refreshes_total{key,outcome}}; nothing without a
- * {@link MeterRegistry}.
+ * What the library measures. An interface with no Micrometer type in it, so that the library runs
+ * without Micrometer on the class path ({@link #NONE}); {@link MicrometerVerifierMetrics} when it is.
  */
-class VerifierMetrics {
+interface VerifierMetrics {
 
-    private final @Nullable MeterRegistry registry;
+    VerifierMetrics NONE = new VerifierMetrics() {
+        @Override
+        public void register(HeldKey key) {}
 
-    VerifierMetrics(@Nullable MeterRegistry registry) {
-        this.registry = registry;
-    }
+        @Override
+        public void refreshed(HeldKey key, String outcome) {}
+    };
 
-    void register(HeldKey key) {
-        if (registry == null) {
-            return;
-        }
-        Gauge.builder("keyrotator.verifier.key.version", key, k -> version(k, false))
-                .tag("key", key.name())
-                .description("keyrotator's key_version of the key this instance holds")
-                .register(registry);
-        Gauge.builder("keyrotator.verifier.key.held.version", key, k -> version(k, true))
-                .tag("key", key.name())
-                .description("The newest version this instance accepts, as it acknowledges it")
-                .register(registry);
-    }
+    void register(HeldKey key);
 
-    void refreshed(HeldKey key, String outcome) {
-        if (registry == null) {
-            return;
-        }
-        Counter.builder("keyrotator.verifier.refreshes")
-                .tag("key", key.name())
-                .tag("outcome", outcome)
-                .description("Reads of the key from Vault by outcome: changed, unchanged, failure")
-                .register(registry)
-                .increment();
-    }
-
-    private static double version(HeldKey key, boolean held) {
-        KeySnapshot snapshot = key.snapshot();
-        if (snapshot == null) {
-            return Double.NaN;
-        }
-        return held ? snapshot.heldVersion() : snapshot.version();
-    }
+    void refreshed(HeldKey key, String outcome);
 }

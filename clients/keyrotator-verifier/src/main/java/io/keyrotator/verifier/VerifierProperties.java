@@ -15,8 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     off without it
  * @param instance this replica, unique among the consumer's; defaults to the host name (the pod)
  * @param keys the keys to hold, by keyrotator's key name
- * @param pollInterval how often KV metadata is read for a version a webhook did not announce, and
- *     the acknowledgement repeated so that keyrotator keeps this instance live
+ * @param pollInterval how often KV metadata is read for a version a webhook did not announce
  */
 @ConfigurationProperties("keyrotator.verifier")
 public record VerifierProperties(
@@ -42,11 +41,21 @@ public record VerifierProperties(
      * @param url keyrotator's base URL (for example {@code http://keyrotator:8080}); no
      *     acknowledgements without it
      * @param token a keyrotator API token of scope {@code keys:ack} only
+     * @param interval how often the acknowledgement is repeated, so that keyrotator keeps this
+     *     instance live: shorter than keyrotator's {@code keyrotator.consumers.expire-after}
      */
     public record Ack(
             @Nullable URI url,
             @Nullable String token,
-            @DefaultValue("PT5S") Duration timeout) {}
+            @DefaultValue("PT5S") Duration timeout,
+            @DefaultValue("PT1M") Duration interval) {
+
+        @Override
+        public String toString() {
+            return "Ack[url=" + url + ", token=" + (token == null ? null : "(set)") + ", timeout=" + timeout
+                    + ", interval=" + interval + "]";
+        }
+    }
 
     /**
      * @param path where keyrotator's {@code standard} webhook posts
@@ -56,5 +65,11 @@ public record VerifierProperties(
     public record Webhook(
             @DefaultValue("/keyrotator/webhook") String path,
             @DefaultValue List<String> secrets,
-            @DefaultValue("PT5M") Duration tolerance) {}
+            @DefaultValue("PT5M") Duration tolerance) {
+
+        @Override
+        public String toString() {
+            return "Webhook[path=" + path + ", secrets=(" + secrets.size() + "), tolerance=" + tolerance + "]";
+        }
+    }
 }

@@ -9,8 +9,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * keyrotator's {@code standard} webhook for this service: a signed delivery naming a held key makes
  * the key be read again before the answer, so a 2xx means this instance holds what the event
- * announced (and has acknowledged it). 401 for a bad or stale signature, 400 for a body that is not
- * an event; events of keys this service does not hold are answered 204 and ignored.
+ * announced (and has acknowledged it). 401 for a bad or stale signature or when no secret is
+ * configured, 400 for a body that is not an event, 503 when Vault could not be read (keyrotator
+ * retries); events of keys this service does not hold are answered 204 and ignored.
  */
 final class WebhookEndpoint {
 
@@ -44,8 +45,9 @@ final class WebhookEndpoint {
             return ServerResponse.badRequest().build();
         }
         String key = event.path("data").path("key").asString(null);
-        if (key != null && refresher.holds(key)) {
-            refresher.refresh(key);
+        if (key != null && refresher.holds(key) && !refresher.refresh(key)) {
+            // not held yet: keyrotator retries the delivery, and the poll catches up meanwhile
+            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).build();
         }
         return ServerResponse.noContent().build();
     }

@@ -45,20 +45,20 @@ final class WebhookSignature {
         if (secrets.isEmpty()) {
             return "no keyrotator.verifier.webhook.secrets configured";
         }
-        long seconds;
+        Duration skew;
         try {
-            seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
-            return "webhook-timestamp is not a number";
+            skew = Duration.between(Instant.ofEpochSecond(Long.parseLong(timestamp)), clock.instant())
+                    .abs();
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return "webhook-timestamp is not a time in seconds";
         }
-        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), clock.instant())
-                .abs();
         if (skew.compareTo(tolerance) > 0) {
             return "webhook-timestamp " + skew.toSeconds() + " s from this clock, more than the tolerance";
         }
         boolean valid = false;
         for (byte[] secret : secrets) {
-            byte[] expected = sign(secret, id + "." + seconds + ".", body);
+            // signed as the header says it, not as this side would print the number
+            byte[] expected = sign(secret, id + "." + timestamp + ".", body);
             for (String given : signatures.trim().split(" +")) {
                 if (given.startsWith("v1,")) {
                     byte[] presented;
