@@ -40,7 +40,9 @@ import org.springframework.test.context.TestPropertySource;
             "keyrotator.security.api-tokens[1].name=orders-verifier",
             "keyrotator.security.api-tokens[1].sha256=9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7",
             "keyrotator.security.api-tokens[1].scopes=keys:ack",
-            "keyrotator.consumers.expire-after=PT10M"
+            "keyrotator.consumers.expire-after=PT10M",
+            // small, so that a few waiting keys fill a batch
+            "keyrotator.scheduler.batch-size=2"
         })
 class GatedPromotionIntegrationTests {
 
@@ -185,6 +187,35 @@ class GatedPromotionIntegrationTests {
 
         assertThat(latest(name).data()).containsEntry("key_version", 2);
         assertThat(delays(name)).as("the delay was reported when it began").hasSize(1);
+    }
+
+    @Test
+    void keysWaitingOnTheirConsumersDoNotHoldUpThePromotionsDueAfterThem() {
+        List<String> waiting =
+                List.of(register("PT3M", "PROMOTE"), register("PT3M", "PROMOTE"), register("PT3M", "PROMOTE"));
+        clock.advance(Duration.ofSeconds(1));
+        Map<String, Object> body = new HashMap<>();
+        String free = "free-" + UUID.randomUUID().toString().substring(0, 8);
+        body.put("name", free);
+        body.put("rotationPeriod", "PT1H");
+        body.put("overlap", "PT5M");
+        body.put("publishAhead", "PT2M");
+        assertThat(api.post("/api/v1/keys", body).status()).isEqualTo(201);
+        PendingVaultSync.awaitNone(jdbc);
+        // the gated keys are published (and due) a second before the free one
+        clock.advance(Duration.ofMinutes(58));
+        scheduler.runOnce();
+        clock.advance(Duration.ofSeconds(1));
+        scheduler.runOnce();
+
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        waiting.forEach(name -> ack(name, "orders", "behind", 1));
+        scheduler.runOnce();
+
+        assertThat(latest(free).data())
+                .as("a batch of 2 held only waiting keys: the pass goes on past them")
+                .containsEntry("key_version", 2);
+        waiting.forEach(name -> assertThat(latest(name).data()).containsEntry("key_version", 1));
     }
 
     @Test
