@@ -3,6 +3,7 @@ package io.keyrotator.consumers;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.KeyNotFoundException;
 import io.keyrotator.rotation.ManagedKey;
+import io.keyrotator.rotation.Promotion;
 import io.keyrotator.rotation.protocol.KeyCatalog;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 class ConsumerService {
 
-    private static final Pattern CONSUMER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private final KeyCatalog keys;
@@ -36,7 +36,7 @@ class ConsumerService {
     @Transactional
     public InstanceView acknowledge(String name, String consumer, String instance, AckRequest request) {
         List<InvalidRequestException.FieldError> errors = new ArrayList<>();
-        if (!CONSUMER.matcher(consumer).matches()) {
+        if (!Promotion.CONSUMER_NAME.matcher(consumer).matches()) {
             errors.add(new InvalidRequestException.FieldError("consumer", "1-64 of a-z 0-9 . _ -"));
         }
         if (!INSTANCE.matcher(instance).matches()) {

@@ -7,14 +7,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** The rules of a key's {@code promotion} setting (docs/contract.md#gated-promotion), field by field. */
 final class PromotionRules {
-
-    /** The same names an acknowledgement's {@code consumer} may have. */
-    private static final Pattern CONSUMER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     private static final int MAX_CONSUMERS = 16;
     private static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -35,7 +31,8 @@ final class PromotionRules {
             errors.add(new FieldError("promotion.awaitConsumers", "at most " + MAX_CONSUMERS + " consumers"));
             valid = false;
         }
-        if (consumers.stream().anyMatch(c -> c == null || !CONSUMER.matcher(c).matches())) {
+        if (consumers.stream()
+                .anyMatch(c -> c == null || !Promotion.CONSUMER_NAME.matcher(c).matches())) {
             errors.add(new FieldError("promotion.awaitConsumers", "consumer names of 1-64 of a-z 0-9 . _ -"));
             valid = false;
         } else if (new HashSet<>(consumers).size() != consumers.size()) {

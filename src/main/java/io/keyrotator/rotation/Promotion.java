@@ -17,6 +17,10 @@ public record Promotion(List<String> awaitConsumers, Duration timeout, OnTimeout
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
+    /** A consumer's name, as an acknowledgement and {@code awaitConsumers} give it. */
+    public static final java.util.regex.Pattern CONSUMER_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
     /** No gating: promotion and close happen when due. */
     public static final Promotion NONE = new Promotion(List.of(), DEFAULT_TIMEOUT, OnTimeout.PROMOTE);
 

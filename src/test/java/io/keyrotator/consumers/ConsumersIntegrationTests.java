@@ -24,13 +24,11 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
         properties = {
             "keyrotator.security.api-tokens[1].name=orders-verifier",
-            "keyrotator.security.api-tokens[1].sha256=9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7",
+            "keyrotator.security.api-tokens[1].sha256=" + TestServices.ACK_TOKEN_SHA256,
             "keyrotator.security.api-tokens[1].scopes=keys:ack",
             "keyrotator.consumers.expire-after=PT10M"
         })
 class ConsumersIntegrationTests {
-
-    private static final String VERIFIER_TOKEN = "verifier-token";
 
     @RegisterExtension
     static final OpenBaoExtension vault = new OpenBaoExtension();
@@ -52,7 +50,7 @@ class ConsumersIntegrationTests {
     @BeforeEach
     void clients() {
         api = new Api(port, TestServices.TOKEN);
-        verifier = new Api(port, VERIFIER_TOKEN);
+        verifier = new Api(port, TestServices.ACK_TOKEN);
     }
 
     @Test

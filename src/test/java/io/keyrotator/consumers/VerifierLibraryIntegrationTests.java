@@ -42,7 +42,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
         properties = {
             "keyrotator.security.api-tokens[1].name=orders-verifier",
-            "keyrotator.security.api-tokens[1].sha256=9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7",
+            "keyrotator.security.api-tokens[1].sha256=" + TestServices.ACK_TOKEN_SHA256,
             "keyrotator.security.api-tokens[1].scopes=keys:ack",
             "keyrotator.webhooks.allowed-hosts=127.0.0.1/32",
             "keyrotator.webhooks.poll-interval=PT0.2S"
@@ -162,7 +162,7 @@ class VerifierLibraryIntegrationTests {
         properties.put("keyrotator.verifier.consumer", "orders");
         properties.put("keyrotator.verifier.instance", instance);
         properties.put("keyrotator.verifier.ack.url", "http://127.0.0.1:" + this.port);
-        properties.put("keyrotator.verifier.ack.token", "verifier-token");
+        properties.put("keyrotator.verifier.ack.token", TestServices.ACK_TOKEN);
         return LibraryVerifierApplication.start(
                 vault.address().toString(),
                 vault.token(),

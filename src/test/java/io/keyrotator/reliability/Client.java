@@ -74,6 +74,11 @@ final class Client implements AutoCloseable {
         });
     }
 
+    /** Calls made so far; a call counts when it starts, and the next starts once it finished. */
+    long calls() {
+        return calls.get();
+    }
+
     String currentKey() {
         return read();
     }

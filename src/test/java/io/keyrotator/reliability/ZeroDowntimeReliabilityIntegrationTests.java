@@ -38,8 +38,6 @@ class ZeroDowntimeReliabilityIntegrationTests {
     private static final Duration REFRESH_DELAY = Duration.ofMillis(1500);
     private static final String NAME = "verifiers.chain.test";
     private static final List<String> ADDRESSES = List.of("127.0.0.2", "127.0.0.3", "127.0.0.4");
-    private static final String ACK_TOKEN = "verifier-token";
-    private static final String ACK_TOKEN_SHA256 = "9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7";
 
     private final Scale scale = Scale.current();
 
@@ -60,7 +58,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
                                     "keyrotator.webhooks.allowed-hosts", "127.0.0.0/8",
                                     "keyrotator.consumers.expire-after", "PT4S",
                                     "keyrotator.security.api-tokens[1].name", "orders",
-                                    "keyrotator.security.api-tokens[1].sha256", ACK_TOKEN_SHA256,
+                                    "keyrotator.security.api-tokens[1].sha256", TestServices.ACK_TOKEN_SHA256,
                                     "keyrotator.security.api-tokens[1].scopes", "keys:ack"))
                     .jvmOptions(
                             "-Xmx512m",
@@ -112,7 +110,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
                     int rotations = scale.chainRotations();
                     awaitRotations(api, gatedStart, plainStart, rotations / 2);
                     // a replica goes away and a new one takes its address, mid-run
-                    replicas.replace(1, "replica-1b");
+                    replicas.replace(1, "replica-1b", List.of(gated, plain));
                     awaitRotations(api, gatedStart, plainStart, rotations);
                     Client.Counts withGating = gated.stop();
                     Client.Counts withoutGating = plain.stop();
@@ -226,12 +224,21 @@ class ZeroDowntimeReliabilityIntegrationTests {
             return port;
         }
 
-        /** Stops replica {@code index} (out of the client's rotation first) and starts another on its port. */
-        void replace(int index, String instance) {
+        /**
+         * Stops replica {@code index} and starts another on its port. It leaves the clients'
+         * rotation first, as a load balancer deregisters a pod before it stops: once each client
+         * has made two calls since, any call that might have picked it has finished.
+         */
+        void replace(int index, String instance, List<Client> clients) {
             int port = ports.remove(index);
             ConfigurableApplicationContext gone = running.remove(index);
-            // out of the client's rotation first, as a load balancer deregisters a pod before it stops
-            pause(Duration.ofMillis(300));
+            for (Client client : clients) {
+                long before = client.calls();
+                Awaitility.await("calls past the replica leaving")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(5))
+                        .until(() -> client.calls() >= before + 2);
+            }
             gone.close();
             ConfigurableApplicationContext fresh = launch(instance, port);
             running.add(index, fresh);
@@ -250,7 +257,7 @@ class ZeroDowntimeReliabilityIntegrationTests {
             properties.put("keyrotator.verifier.consumer", "orders");
             properties.put("keyrotator.verifier.instance", instance);
             properties.put("keyrotator.verifier.ack.url", "http://127.0.0.1:" + service.port());
-            properties.put("keyrotator.verifier.ack.token", ACK_TOKEN);
+            properties.put("keyrotator.verifier.ack.token", TestServices.ACK_TOKEN);
             properties.put("keyrotator.verifier.webhook.secrets[0]", secret);
             // the fallback poll, slower than the lead; the heartbeat well inside expire-after
             properties.put("keyrotator.verifier.poll-interval", "PT2.5S");
@@ -267,14 +274,6 @@ class ZeroDowntimeReliabilityIntegrationTests {
         @Override
         public void close() {
             running.forEach(ConfigurableApplicationContext::close);
-        }
-
-        private static void pause(Duration duration) {
-            try {
-                Thread.sleep(duration);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -38,7 +38,7 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(
         properties = {
             "keyrotator.security.api-tokens[1].name=orders-verifier",
-            "keyrotator.security.api-tokens[1].sha256=9bfafa388ba685213d9364f1db10f03ecdeada9a4930f9cf129e7ef9bd7038a7",
+            "keyrotator.security.api-tokens[1].sha256=" + TestServices.ACK_TOKEN_SHA256,
             "keyrotator.security.api-tokens[1].scopes=keys:ack",
             "keyrotator.consumers.expire-after=PT10M",
             // small, so that a few waiting keys fill a batch
@@ -81,7 +81,7 @@ class GatedPromotionIntegrationTests {
     @BeforeEach
     void clients() {
         api = new Api(port, TestServices.TOKEN);
-        consumers = new Api(port, "verifier-token");
+        consumers = new Api(port, TestServices.ACK_TOKEN);
     }
 
     @Test
