@@ -13,7 +13,15 @@ class OpenBaoServerIntegrationTests {
     @Test
     void persistentServerKeepsItsSecretsAcrossStopAndStart(@TempDir Path dataDir) {
         try (OpenBaoServer server = OpenBaoServer.startPersistent(dataDir)) {
-            server.admin().call("POST", "secret/data/survivor", Map.of("data", Map.of("api_key", "kept")));
+            // a fresh KV v2 mount on raft storage upgrades itself first and refuses writes meanwhile
+            org.awaitility.Awaitility.await("KV v2 at secret/ writable")
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .ignoreExceptionsMatching(
+                            e -> String.valueOf(e.getMessage()).contains("Upgrading"))
+                    .until(() -> server.admin()
+                                    .call("POST", "secret/data/survivor", Map.of("data", Map.of("api_key", "kept")))
+                            != null);
 
             server.stop();
             server.start();
