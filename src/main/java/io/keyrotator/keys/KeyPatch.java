@@ -11,4 +11,5 @@ record KeyPatch(
         @Nullable String publishAhead,
         KeyRequest.@Nullable PromotionRequest promotion,
         @Nullable Map<String, @Nullable String> labels,
-        @Nullable String state) {}
+        @Nullable String state,
+        @Nullable String onLeak) {}

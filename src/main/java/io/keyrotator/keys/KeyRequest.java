@@ -19,7 +19,35 @@ record KeyRequest(
         @Nullable String publishAhead,
         @Nullable PromotionRequest promotion,
         @Nullable Map<String, String> labels,
-        @Nullable Boolean adoptExisting) {
+        @Nullable Boolean adoptExisting,
+        @Nullable String onLeak) {
+
+    KeyRequest(
+            @Nullable String name,
+            @Nullable String vaultMount,
+            @Nullable String vaultPath,
+            @Nullable String vaultField,
+            @Nullable GeneratorRequest generator,
+            @Nullable String rotationPeriod,
+            @Nullable String overlap,
+            @Nullable String publishAhead,
+            @Nullable PromotionRequest promotion,
+            @Nullable Map<String, String> labels,
+            @Nullable Boolean adoptExisting) {
+        this(
+                name,
+                vaultMount,
+                vaultPath,
+                vaultField,
+                generator,
+                rotationPeriod,
+                overlap,
+                publishAhead,
+                promotion,
+                labels,
+                adoptExisting,
+                null);
+    }
 
     record GeneratorRequest(
             @Nullable Integer bytes,

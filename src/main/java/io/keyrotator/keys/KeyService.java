@@ -102,7 +102,8 @@ class KeyService {
                 patch.publishAhead(),
                 patch.promotion(),
                 mergedLabels(key.labels(), patch.labels()),
-                null);
+                null,
+                patch.onLeak());
         KeyValidator.Settings settings = validator.settings(errors, asRequest, base);
         KeyState state = state(errors, key, patch.state());
         KeyValidator.throwIfAny(errors);
@@ -131,6 +132,7 @@ class KeyService {
                         settings.overlap(),
                         settings.publishAhead(),
                         settings.promotion(),
+                        settings.onLeak(),
                         settings.labels(),
                         declared,
                         key.lastVaultVersion()),

@@ -5,6 +5,7 @@ import io.keyrotator.rotation.GeneratorSpec;
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.InvalidRequestException.FieldError;
 import io.keyrotator.rotation.NewKey;
+import io.keyrotator.rotation.OnLeak;
 import io.keyrotator.rotation.Promotion;
 import io.keyrotator.rotation.RotationProperties;
 import io.keyrotator.vault.KvPath;
@@ -91,6 +92,7 @@ class KeyValidator {
                 settings.overlap(),
                 settings.publishAhead(),
                 settings.promotion(),
+                settings.onLeak(),
                 settings.labels(),
                 declared,
                 0);
@@ -124,7 +126,21 @@ class KeyValidator {
         Map<String, String> labels =
                 request.labels() != null ? request.labels() : base == null ? Map.of() : base.labels();
         checkLabels(errors, labels);
-        return new Settings(generator, period, overlap, ahead, promotion, labels);
+        OnLeak onLeak = onLeak(errors, request.onLeak(), base == null ? OnLeak.ROTATE : base.onLeak());
+        return new Settings(generator, period, overlap, ahead, promotion, onLeak, labels);
+    }
+
+    private static OnLeak onLeak(List<FieldError> errors, @Nullable String given, OnLeak base) {
+        if (given == null) {
+            return base;
+        }
+        for (OnLeak value : OnLeak.values()) {
+            if (value.name().equals(given)) {
+                return value;
+            }
+        }
+        errors.add(new FieldError("onLeak", "ROTATE or NOTIFY"));
+        return base;
     }
 
     static void throwIfAny(List<FieldError> errors) {
@@ -212,6 +228,7 @@ class KeyValidator {
             Duration overlap,
             Duration publishAhead,
             Promotion promotion,
+            OnLeak onLeak,
             Map<String, String> labels) {
 
         static Settings of(io.keyrotator.rotation.ManagedKey key) {
@@ -221,6 +238,7 @@ class KeyValidator {
                     key.overlap(),
                     key.publishAhead(),
                     key.promotion(),
+                    key.onLeak(),
                     key.labels());
         }
     }

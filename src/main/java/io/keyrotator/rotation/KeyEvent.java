@@ -74,6 +74,22 @@ public sealed interface KeyEvent {
         public record Behind(String consumer, String instance, int version) {}
     }
 
+    /**
+     * A leak of one of the key's values was reported: {@code key.leaked}, once per leaked version,
+     * when keyrotator has done what it does about it ({@code outcome} ROTATED, NOTIFIED or
+     * ALREADY_INVALID).
+     */
+    record Leaked(
+            String key,
+            int version,
+            String fingerprint,
+            String leakId,
+            String outcome,
+            @Nullable String source,
+            Instant reportedAt,
+            @Nullable Instant invalidatedAt)
+            implements KeyEvent {}
+
     /** A write failed or found a conflict: {@code key.rotation_failed}. */
     record RotationFailed(
             String key,

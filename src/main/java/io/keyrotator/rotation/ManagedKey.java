@@ -17,6 +17,7 @@ public record ManagedKey(
         Duration overlap,
         Duration publishAhead,
         Promotion promotion,
+        OnLeak onLeak,
         Map<String, String> labels,
         KeyState state,
         long lastVaultVersion,

@@ -14,6 +14,7 @@ public record NewKey(
         Duration overlap,
         Duration publishAhead,
         Promotion promotion,
+        OnLeak onLeak,
         Map<String, String> labels,
         boolean declared,
         long lastVaultVersion) {
@@ -32,6 +33,7 @@ public record NewKey(
                 overlap,
                 publishAhead,
                 promotion,
+                onLeak,
                 labels,
                 declared,
                 version);

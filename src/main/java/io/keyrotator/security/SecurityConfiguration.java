@@ -107,6 +107,13 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/keys/*/rotations")
                         .hasAuthority("SCOPE_keys:rotate")
+                        // GitHub signs the body; the controller checks the signature before anything else
+                        .requestMatchers(HttpMethod.POST, "/api/v1/leaks/github")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/leaks")
+                        .hasAuthority("SCOPE_leaks:report")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/leaks", "/api/v1/leaks/**")
+                        .hasAuthority(READ)
                         .requestMatchers(HttpMethod.PUT, "/api/v1/keys/*/consumers/*/instances/*")
                         .hasAuthority("SCOPE_keys:ack")
                         .requestMatchers(HttpMethod.GET, "/api/v1/keys", "/api/v1/keys/**")

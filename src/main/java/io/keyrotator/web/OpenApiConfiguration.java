@@ -42,6 +42,11 @@ class OpenApiConfiguration {
             Map.entry("GET /api/v1/keys/{name}/versions/{version}", List.of(400, 404)),
             Map.entry("PUT /api/v1/keys/{name}/consumers/{consumer}/instances/{instance}", List.of(400, 404, 415)),
             Map.entry("GET /api/v1/keys/{name}/consumers", List.of(404)),
+            Map.entry("POST /api/v1/leaks", List.of(400, 415, 429, 503)),
+            Map.entry("GET /api/v1/leaks", List.of(400)),
+            Map.entry("GET /api/v1/leaks/{id}", List.of(400, 404)),
+            Map.entry("GET /api/v1/keys/{name}/leaks", List.of(400, 404)),
+            Map.entry("POST /api/v1/leaks/github", List.of(400, 415, 503)),
             Map.entry("POST /api/v1/webhooks", List.of(400, 415, 503)),
             Map.entry("GET /api/v1/webhooks", List.of()),
             Map.entry("GET /api/v1/webhooks/{id}", List.of(400, 404)),
@@ -56,11 +61,15 @@ class OpenApiConfiguration {
     private static final Map<String, String> SUCCESS = Map.of(
             "POST /api/v1/keys", "201",
             "POST /api/v1/keys/{name}/rotations", "201",
+            "POST /api/v1/leaks", "201",
             "DELETE /api/v1/keys/{name}", "204",
             "POST /api/v1/webhooks", "201",
             "DELETE /api/v1/webhooks/{id}", "204",
             "POST /api/v1/webhooks/{id}/ping", "202",
             "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", "202");
+
+    /** Operations that answer 200 as well as their success status: a leak reported again. */
+    private static final java.util.Set<String> ALSO_200 = java.util.Set.of("POST /api/v1/leaks");
 
     private static final Map<Integer, String> DESCRIPTIONS = Map.of(
             400, "Invalid request (validation)",
@@ -128,6 +137,15 @@ class OpenApiConfiguration {
                                             : success.equals("202") ? "Accepted" : "No content"));
         } else if (ok != null) {
             operation.getResponses().addApiResponse("200", ok);
+        }
+        if (ok != null && ALSO_200.contains(operationKey)) {
+            operation
+                    .getResponses()
+                    .addApiResponse(
+                            "200",
+                            new ApiResponse()
+                                    .description("Reported before: the first record")
+                                    .content(ok.getContent()));
         }
         // any request can be malformed (an unparsable path or query string is a 400)
         for (int status : new java.util.TreeSet<>(concat(List.of(400, 401, 403), errors))) {

@@ -39,7 +39,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-    @ExceptionHandler({KeyNotFoundException.class, WebhookNotFoundException.class})
+    @ExceptionHandler({
+        KeyNotFoundException.class,
+        WebhookNotFoundException.class,
+        io.keyrotator.leaks.LeakNotFoundException.class
+    })
     ResponseEntity<Object> notFound(RuntimeException e, WebRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage(), request);
     }
@@ -54,6 +58,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     })
     ResponseEntity<Object> conflict(RuntimeException e, WebRequest request) {
         return problem(HttpStatus.CONFLICT, Problems.conflictSlug(e), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(io.keyrotator.leaks.InvalidSignatureException.class)
+    ResponseEntity<Object> invalidSignature(io.keyrotator.leaks.InvalidSignatureException e, WebRequest request) {
+        return problem(HttpStatus.UNAUTHORIZED, "invalid-signature", e.getMessage(), request);
     }
 
     @ExceptionHandler(IdempotencyMismatchException.class)

@@ -52,6 +52,18 @@ class KeyEventRecorder {
                 data.put("at", rfc3339(delayed.at()));
                 outbox.record("key.promotion_delayed", delayed.key(), data);
             }
+            case KeyEvent.Leaked leaked -> {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("key", leaked.key());
+                data.put("version", leaked.version());
+                data.put("fingerprint", leaked.fingerprint());
+                data.put("leakId", leaked.leakId());
+                data.put("outcome", leaked.outcome());
+                data.put("source", leaked.source());
+                data.put("reportedAt", rfc3339(leaked.reportedAt()));
+                data.put("invalidatedAt", rfc3339(leaked.invalidatedAt()));
+                outbox.record("key.leaked", leaked.key(), data);
+            }
             case KeyEvent.RotationFailed failed -> {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("key", failed.key());

@@ -28,6 +28,7 @@ record Subscription(
             "key.previous_expired",
             "key.promotion_delayed",
             "key.rotation_failed",
+            "key.leaked",
             "key.deleted",
             "ping");
     static final List<String> FORMATS = List.of("standard", "spring-cloud-refresh");

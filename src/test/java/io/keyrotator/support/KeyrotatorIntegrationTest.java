@@ -28,7 +28,7 @@ import org.springframework.test.annotation.DirtiesContext;
             "keyrotator.limits.min-manual-interval=PT0S",
             "keyrotator.security.api-tokens[0].name=tester",
             "keyrotator.security.api-tokens[0].sha256=" + TestServices.TOKEN_SHA256,
-            "keyrotator.security.api-tokens[0].scopes=keys:read,keys:write,keys:rotate,webhooks:manage"
+            "keyrotator.security.api-tokens[0].scopes=keys:read,keys:write,keys:rotate,webhooks:manage,leaks:report"
         })
 @Import({TestServices.class, io.keyrotator.rotation.schedule.SchedulerProbe.class})
 public @interface KeyrotatorIntegrationTest {}

@@ -38,6 +38,30 @@ public class KeyCatalog {
         return versions.ofKey(key.id());
     }
 
+    /** Versions of any key with this fingerprint, each with its key: an index lookup, never a scan. */
+    public List<Located> withFingerprint(String fingerprint) {
+        return versions.withFingerprint(fingerprint).stream()
+                .flatMap(v -> keys.findById(v.keyId()).map(k -> new Located(k, v)).stream())
+                .toList();
+    }
+
+    public record Located(ManagedKey key, KeyVersion version) {}
+
+    public Optional<KeyVersion> versionById(long id) {
+        return versions.findById(id);
+    }
+
+    /**
+     * KV versions of the key below {@code destroyBelow} hold keys no longer valid; those below
+     * {@code destroyedBelow} are destroyed.
+     */
+    public Destruction destruction(long keyId) {
+        long[] marks = keys.destroyWatermarks(keyId);
+        return new Destruction(marks[0], marks[1]);
+    }
+
+    public record Destruction(long destroyBelow, long destroyedBelow) {}
+
     public Optional<KeyVersion> version(ManagedKey key, int version) {
         return versions.find(key.id(), version);
     }

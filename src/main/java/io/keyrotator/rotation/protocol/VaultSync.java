@@ -41,15 +41,22 @@ public class VaultSync implements SmartLifecycle {
     private final SecretStore store;
     private final SyncRecords records;
     private final VaultProperties vault;
+    private final org.springframework.context.ApplicationEventPublisher events;
     private final long pollMillis;
     private final Semaphore wakeUp = new Semaphore(0);
     private volatile boolean running;
     private volatile @Nullable Thread loop;
 
-    VaultSync(SecretStore store, SyncRecords records, VaultProperties vault, RotationProperties properties) {
+    VaultSync(
+            SecretStore store,
+            SyncRecords records,
+            VaultProperties vault,
+            RotationProperties properties,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.store = store;
         this.records = records;
         this.vault = vault;
+        this.events = events;
         this.pollMillis = properties.scheduler().pollInterval().toMillis();
     }
 
@@ -90,10 +97,28 @@ public class VaultSync implements SmartLifecycle {
                 }
             } finally {
                 records.done(done);
+                announceDestroyed(done);
             }
             synced += done.size();
             if (batch.size() < BATCH) {
                 return synced;
+            }
+        }
+    }
+
+    private void announceDestroyed(List<SyncRecords.Work> done) {
+        if (!vault.destroySuperseded()) {
+            return;
+        }
+        for (SyncRecords.Work work : done) {
+            if (work.mustDestroy()) {
+                try {
+                    events.publishEvent(
+                            new io.keyrotator.rotation.VersionsDestroyed(work.keyId(), work.destroyBelow()));
+                } catch (RuntimeException e) {
+                    // the destruction itself is recorded; a listener's failure must not undo the batch
+                    log.warn("A listener of destroyed versions of key id {} failed: {}", work.keyId(), e.getMessage());
+                }
             }
         }
     }

@@ -27,7 +27,7 @@ public class KeyRecords {
 
     static final String COLUMNS = "id, name, vault_mount, vault_path, vault_field, generator_bytes, generator_encoding,"
             + " generator_prefix, generator_checksum, rotation_period_seconds, overlap_seconds,"
-            + " publish_ahead_seconds, promotion::text AS promotion, labels::text AS labels, state, last_vault_version, last_rotated_at,"
+            + " publish_ahead_seconds, promotion::text AS promotion, on_leak, labels::text AS labels, state, last_vault_version, last_rotated_at,"
             + " next_rotation_at, next_attempt_at, last_failure_at, last_failure_reason, failure_count, declared,"
             + " created_at, updated_at";
 
@@ -47,6 +47,15 @@ public class KeyRecords {
                 .param(name)
                 .query(mapper)
                 .optional();
+    }
+
+    /** The destroy watermarks: KV versions below the first are to be destroyed, below the second are. */
+    public long[] destroyWatermarks(long id) {
+        return jdbc.sql("SELECT destroy_below, destroyed_below FROM managed_key WHERE id = ?")
+                .param(id)
+                .query((rs, row) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .optional()
+                .orElse(new long[] {0, 0});
     }
 
     public Optional<ManagedKey> findById(long id) {
@@ -149,9 +158,9 @@ public class KeyRecords {
         return jdbc.sql("""
                         INSERT INTO managed_key (name, vault_mount, vault_path, vault_field, generator_bytes,
                             generator_encoding, generator_prefix, generator_checksum, rotation_period_seconds,
-                            overlap_seconds, publish_ahead_seconds, promotion, labels, state, last_vault_version,
+                            overlap_seconds, publish_ahead_seconds, promotion, on_leak, labels, state, last_vault_version,
                             declared, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), 'ACTIVE', ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, CAST(? AS jsonb), 'ACTIVE', ?, ?, ?, ?)
                         RETURNING id""")
                 .params(
                         key.name(),
@@ -166,6 +175,7 @@ public class KeyRecords {
                         key.overlap().toSeconds(),
                         key.publishAhead().toSeconds(),
                         promotionJson(key.promotion()),
+                        key.onLeak().name(),
                         labelsJson(key.labels()),
                         key.lastVaultVersion(),
                         key.declared(),
@@ -180,7 +190,7 @@ public class KeyRecords {
         jdbc.sql("""
                         UPDATE managed_key SET generator_bytes = ?, generator_encoding = ?, generator_prefix = ?,
                             generator_checksum = ?, rotation_period_seconds = ?, overlap_seconds = ?,
-                            publish_ahead_seconds = ?, promotion = CAST(? AS jsonb), labels = CAST(? AS jsonb),
+                            publish_ahead_seconds = ?, promotion = CAST(? AS jsonb), on_leak = ?, labels = CAST(? AS jsonb),
                             declared = ?,
                             next_rotation_at = COALESCE(?, next_rotation_at), updated_at = ?
                         WHERE id = ?""")
@@ -193,6 +203,7 @@ public class KeyRecords {
                         settings.overlap().toSeconds(),
                         settings.publishAhead().toSeconds(),
                         promotionJson(settings.promotion()),
+                        settings.onLeak().name(),
                         labelsJson(settings.labels()),
                         settings.declared(),
                         timestamp(nextRotationAt),
@@ -322,6 +333,7 @@ public class KeyRecords {
                 Duration.ofSeconds(rs.getLong("overlap_seconds")),
                 Duration.ofSeconds(rs.getLong("publish_ahead_seconds")),
                 promotion(rs.getString("promotion")),
+                io.keyrotator.rotation.OnLeak.valueOf(rs.getString("on_leak")),
                 json.readValue(rs.getString("labels"), LABELS),
                 KeyState.valueOf(rs.getString("state")),
                 rs.getLong("last_vault_version"),

@@ -68,6 +68,14 @@ public class VersionRecords {
                 .optional();
     }
 
+    /** Versions with this fingerprint (key_version_fingerprint: one index lookup). */
+    public List<KeyVersion> withFingerprint(String fingerprint) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE fingerprint = ?")
+                .param(fingerprint)
+                .query(VersionRecords::map)
+                .list();
+    }
+
     public Optional<KeyVersion> findById(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM key_version WHERE id = ?")
                 .param(id)

@@ -91,6 +91,7 @@ class ScheduleTests {
                 Duration.ofHours(24),
                 Duration.ofMinutes(5),
                 io.keyrotator.rotation.Promotion.NONE,
+                io.keyrotator.rotation.OnLeak.ROTATE,
                 Map.of(),
                 state,
                 1,
