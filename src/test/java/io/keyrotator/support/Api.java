@@ -91,6 +91,11 @@ public final class Api {
             return JSON.readValue(body, Map.class);
         }
 
+        @SuppressWarnings("unchecked")
+        public List<Map<String, Object>> jsonList() {
+            return JSON.readValue(body, List.class);
+        }
+
         public @Nullable String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
