@@ -23,7 +23,7 @@ class AlertRulesTests {
     void rulesAreValid() throws Exception {
         String output = promtool("check", "rules", RULES.toString());
 
-        assertThat(output).contains("SUCCESS: 9 rules found");
+        assertThat(output).contains("SUCCESS: 11 rules found");
     }
 
     @Test
@@ -38,6 +38,8 @@ class AlertRulesTests {
                 "KeyrotatorKeyTooOld",
                 "KeyrotatorKeysTooOld",
                 "KeyrotatorPromotionHeld",
+                "KeyrotatorLeakNotInvalidated",
+                "KeyrotatorLeakNeedsAPerson",
                 "KeyrotatorWebhookDeliveriesDead",
                 "KeyrotatorWebhookBacklogGrowing",
                 "KeyrotatorDown",
