@@ -54,7 +54,9 @@ final class BenchStack implements AutoCloseable {
         properties.put("spring.cloud.vault.token", vault.rootToken());
         properties.put("keyrotator.security.api-tokens[0].name", "bench");
         properties.put("keyrotator.security.api-tokens[0].sha256", TestServices.TOKEN_SHA256);
-        properties.put("keyrotator.security.api-tokens[0].scopes", "keys:read,keys:write,keys:rotate,webhooks:manage");
+        properties.put(
+                "keyrotator.security.api-tokens[0].scopes",
+                "keys:read,keys:write,keys:rotate,webhooks:manage,leaks:report");
         properties.put("keyrotator.limits.min-manual-interval", "PT0S");
         properties.put("keyrotator.webhooks.allowed-hosts", "127.0.0.1/32");
         // ticks often enough to time them and to start the sweep soon after the keys fall due

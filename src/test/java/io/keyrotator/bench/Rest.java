@@ -26,6 +26,10 @@ final class Rest {
         return send("POST", path, json, expected);
     }
 
+    String get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null, 200);
+    }
+
     String delete(String path) throws IOException, InterruptedException {
         return send("DELETE", path, null, 204);
     }
