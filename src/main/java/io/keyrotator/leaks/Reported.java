@@ -25,7 +25,9 @@ final class Reported {
         this.byValue = byValue;
     }
 
+    /** The mask learns the value's fingerprint, so no library's log of the request can show it. */
     static Reported value(String value) {
+        io.keyrotator.logging.LogMask.keyValue(value);
         return new Reported(sha256(value), true);
     }
 
