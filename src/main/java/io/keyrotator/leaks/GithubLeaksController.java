@@ -106,6 +106,11 @@ class GithubLeaksController {
                 throw InvalidRequestException.of(
                         "[" + i + "].token", "1 to " + LeaksController.MAX_VALUE + " characters");
             }
+            for (String text : new String[] {match.type(), match.url(), match.source()}) {
+                if (text != null && !LeaksController.printable(text)) {
+                    throw InvalidRequestException.of("[" + i + "]", "type, url and source without control characters");
+                }
+            }
         }
         return matches;
     }

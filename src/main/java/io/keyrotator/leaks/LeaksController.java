@@ -95,9 +95,16 @@ class LeaksController {
         }
         if (text.length() > max) {
             errors.add(new FieldError(field, "at most " + max + " characters"));
+        } else if (!printable(text)) {
+            errors.add(new FieldError(field, "no control characters"));
         } else if (value != null && !value.isEmpty() && text.contains(value)) {
             // it would be stored and logged: the value must not travel with it
             errors.add(new FieldError(field, "must not contain the leaked value"));
         }
+    }
+
+    /** No control character (PostgreSQL refuses NUL; the rest have no place in a URL or a reason). */
+    static boolean printable(String text) {
+        return text.chars().noneMatch(Character::isISOControl);
     }
 }
