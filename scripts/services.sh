@@ -19,6 +19,8 @@ BAO=$BAO_VENV/bin/bao
 ST_VENV=$KEYROTATOR_HOME/schemathesis-$SCHEMATHESIS_VERSION
 ST=$ST_VENV/bin/st
 KUBERNETES_VALIDATE_VERSION=1.37.0
+GITLEAKS_VERSION=8.30.1
+GITLEAKS=$KEYROTATOR_HOME/gitleaks-$GITLEAKS_VERSION/gitleaks
 KV_VENV=$KEYROTATOR_HOME/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION
 KV=$KV_VENV/bin/kubernetes-validate
 # the package.json and package-lock.json in CRDS_SOURCE pin @kubernetes-models/prometheus-operator
@@ -127,6 +129,19 @@ install_schemathesis() {
   "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
+install_gitleaks() {
+  if [ -x "$GITLEAKS" ]; then
+    return
+  fi
+  if ! command -v go >/dev/null; then
+    log "installing Go from Debian (apt-get install -y golang-go) to build gitleaks"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go >/dev/null
+  fi
+  log "installing gitleaks $GITLEAKS_VERSION (go install from the Go module proxy) for the scanner rule test"
+  GOBIN=$(dirname "$GITLEAKS") go install "github.com/zricethezav/gitleaks/v8@v$GITLEAKS_VERSION"
+}
+
 install_kubernetes_validate() {
   if [ -x "$KV" ]; then
     return
@@ -180,6 +195,7 @@ export KEYROTATOR_BAO=$BAO
 export KEYROTATOR_ST=$ST
 export KEYROTATOR_KV=$KV
 export KEYROTATOR_CRDS=$CRDS
+export KEYROTATOR_GITLEAKS=$GITLEAKS
 export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/$DB_NAME
 export SPRING_DATASOURCE_USERNAME=$DB_USER
 export SPRING_DATASOURCE_PASSWORD=$DB_PASSWORD
@@ -199,6 +215,7 @@ case "${1:-up}" in
     install_schemathesis
     install_kubernetes_validate
     install_crd_schemas
+    install_gitleaks
     log "PostgreSQL: jdbc:postgresql://127.0.0.1:5432/$DB_NAME (user $DB_USER, password $DB_PASSWORD)"
     log "OpenBao:    http://127.0.0.1:$VAULT_PORT (root token $VAULT_DEV_TOKEN, KV v2 at secret/), binary $BAO"
     print_env

@@ -14,6 +14,8 @@ export KEYROTATOR_ST="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_S
 # kubernetes-validate and the Prometheus Operator CRD schemas, for the chart schema test
 export KEYROTATOR_KV="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_KV=//p')"
 export KEYROTATOR_CRDS="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_CRDS=//p')"
+# gitleaks, for the scanner rule test
+export KEYROTATOR_GITLEAKS="$(scripts/services.sh env | sed -n 's/^export KEYROTATOR_GITLEAKS=//p')"
 
 # Maven's output passes through unchanged; the time each phase starts is noted on the way, and a
 # table of how long each took is printed at the end (also when a test failed).

@@ -2,6 +2,7 @@ package io.keyrotator.leaks;
 
 import io.keyrotator.rotation.InvalidRequestException;
 import io.keyrotator.rotation.InvalidRequestException.FieldError;
+import io.keyrotator.security.CallerRateLimits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.net.URI;
@@ -27,9 +28,11 @@ class LeaksController {
     static final int MAX_VALUE = 4096;
 
     private final LeakService leaks;
+    private final CallerRateLimits limits;
 
-    LeaksController(LeakService leaks) {
+    LeaksController(LeakService leaks, CallerRateLimits limits) {
         this.leaks = leaks;
+        this.limits = limits;
     }
 
     /**
@@ -39,6 +42,7 @@ class LeaksController {
      */
     @PostMapping("/api/v1/leaks")
     ResponseEntity<LeakReport> report(@RequestBody LeakRequest body, Principal principal) {
+        limits.acquire("leaks", principal.getName());
         Reported reported = validated(body);
         LeakService.Reply reply =
                 leaks.report(reported, new Reporter(principal.getName(), "api", body.source(), body.reason()), true);

@@ -110,6 +110,10 @@ class SecurityConfiguration {
                         // GitHub signs the body; the controller checks the signature before anything else
                         .requestMatchers(HttpMethod.POST, "/api/v1/leaks/github")
                         .permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/scanning/verify")
+                        .hasAuthority("SCOPE_scanning:verify")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/scanning/rules")
+                        .hasAuthority(READ)
                         .requestMatchers(HttpMethod.POST, "/api/v1/leaks")
                         .hasAuthority("SCOPE_leaks:report")
                         .requestMatchers(HttpMethod.GET, "/api/v1/leaks", "/api/v1/leaks/**")

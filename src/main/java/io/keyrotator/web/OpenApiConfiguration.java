@@ -47,6 +47,8 @@ class OpenApiConfiguration {
             Map.entry("GET /api/v1/leaks/{id}", List.of(400, 404)),
             Map.entry("GET /api/v1/keys/{name}/leaks", List.of(400, 404)),
             Map.entry("POST /api/v1/leaks/github", List.of(400, 415, 503)),
+            Map.entry("GET /api/v1/scanning/rules", List.of(400)),
+            Map.entry("POST /api/v1/scanning/verify", List.of(400, 404, 415, 429, 503)),
             Map.entry("POST /api/v1/webhooks", List.of(400, 415, 503)),
             Map.entry("GET /api/v1/webhooks", List.of()),
             Map.entry("GET /api/v1/webhooks/{id}", List.of(400, 404)),

@@ -70,6 +70,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency-mismatch", e.getMessage(), request);
     }
 
+    @ExceptionHandler(io.keyrotator.security.TooManyRequestsException.class)
+    ResponseEntity<Object> tooManyRequests(io.keyrotator.security.TooManyRequestsException e, WebRequest request) {
+        ResponseEntity<Object> problem = problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", e.getMessage(), request);
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .headers(problem.getHeaders())
+                .body(problem.getBody());
+    }
+
     @ExceptionHandler(RateLimitedException.class)
     ResponseEntity<Object> rateLimited(RateLimitedException e, WebRequest request) {
         ResponseEntity<Object> problem = problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", e.getMessage(), request);

@@ -107,6 +107,7 @@ class ObservabilityIntegrationTests {
         Api api = new Api(port, TestServices.TOKEN);
         api.post("/api/v1/keys", Map.of("name", "exported"));
         api.post("/api/v1/keys/exported/rotations", null);
+        api.post("/api/v1/leaks", Map.of("sha256", "ab".repeat(32), "source", "https://example.com/paste/1"));
         gauges.refresh();
         String scrape = scrape();
 
