@@ -3,6 +3,7 @@ package io.keyrotator.keys;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * The body of {@code POST /api/v1/keys}; every field but {@code name} may be left out. Durations
@@ -21,6 +22,10 @@ record KeyRequest(
         @Nullable Map<String, String> labels,
         @Nullable Boolean adoptExisting,
         @Nullable String onLeak) {
+
+    /** The catalogue binds all twelve fields; the shorter constructor is for callers without on-leak. */
+    @ConstructorBinding
+    KeyRequest {}
 
     KeyRequest(
             @Nullable String name,
