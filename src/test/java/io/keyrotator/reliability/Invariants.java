@@ -25,8 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class Invariants {
 
-    private static final long SEND_TIMEOUT_NANOS =
-            java.time.Duration.ofSeconds(2).toNanos();
+    private static final long SEND_TIMEOUT_NANOS = Stack.WEBHOOK_TIMEOUT.toNanos();
 
     private final JdbcClient db;
     private final OpenBaoAdmin vault;
@@ -273,7 +272,7 @@ final class Invariants {
             if (before != null) {
                 duplicates++;
                 // the sender may die with its request still on the wire, before the first receipt:
-                // a kill counts from one webhook timeout (Stack: 2 s) before the first receipt
+                // a kill counts from one webhook timeout before the first receipt
                 long sentBy = before - SEND_TIMEOUT_NANOS;
                 boolean killedBetween =
                         kills.stream().anyMatch(kill -> kill > sentBy && kill < delivery.receivedAtNanos());
