@@ -16,6 +16,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,6 +73,9 @@ class OpenApiConfiguration {
 
     /** Operations that answer 200 as well as their success status: a leak reported again. */
     private static final java.util.Set<String> ALSO_200 = java.util.Set.of("POST /api/v1/leaks");
+
+    /** Operations whose 404 is an answer in the success body, not a problem: trufflehog's verify. */
+    private static final java.util.Set<String> ANSWER_404 = java.util.Set.of("POST /api/v1/scanning/verify");
 
     private static final Map<Integer, String> DESCRIPTIONS = Map.of(
             400, "Invalid request (validation)",
@@ -163,6 +167,19 @@ class OpenApiConfiguration {
                                                     new MediaType()
                                                             .schema(new Schema<>()
                                                                     .$ref("#/components/schemas/" + PROBLEM)))));
+        }
+        answer404(operationKey, operation, ok);
+    }
+
+    private static void answer404(String operationKey, Operation operation, @Nullable ApiResponse ok) {
+        if (ok != null && ANSWER_404.contains(operationKey)) {
+            operation
+                    .getResponses()
+                    .addApiResponse(
+                            "404",
+                            new ApiResponse()
+                                    .description("Not a live key of ours: {\"verified\": false}")
+                                    .content(ok.getContent()));
         }
     }
 

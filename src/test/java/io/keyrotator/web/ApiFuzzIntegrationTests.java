@@ -49,7 +49,7 @@ class ApiFuzzIntegrationTests {
         registry.add("keyrotator.security.api-tokens[0].sha256", () -> TestServices.TOKEN_SHA256);
         registry.add(
                 "keyrotator.security.api-tokens[0].scopes",
-                () -> "keys:read,keys:write,keys:rotate,keys:ack,webhooks:manage,leaks:report");
+                () -> "keys:read,keys:write,keys:rotate,keys:ack,webhooks:manage,leaks:report,scanning:verify");
     }
 
     @Test
