@@ -22,7 +22,7 @@ final class LeakCommands {
         String actor = clip("leak:" + pending.reporter(), 128);
         String reason = clip("leak " + pending.id() + (pending.reason() == null ? "" : ": " + pending.reason()), 512);
         return new RotationCommand(Trigger.MANUAL, actor, reason, Duration.ZERO, false, "leak-report")
-                .withIdempotency(new Idempotency.Key("leak", pending.id().toString(), "leak"));
+                .withIdempotency(Idempotency.Key.internal("leak", pending.id().toString(), "leak"));
     }
 
     static String reason(RuntimeException e) {

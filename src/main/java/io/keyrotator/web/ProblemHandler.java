@@ -42,7 +42,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({
         KeyNotFoundException.class,
         WebhookNotFoundException.class,
-        io.keyrotator.leaks.LeakNotFoundException.class
+        io.keyrotator.leaks.LeakNotFoundException.class,
+        io.keyrotator.jobs.JobNotFoundException.class
     })
     ResponseEntity<Object> notFound(RuntimeException e, WebRequest request) {
         return problem(HttpStatus.NOT_FOUND, "not-found", e.getMessage(), request);

@@ -37,7 +37,23 @@ public class Idempotency {
     }
 
     /** A forced rotation's Idempotency-Key: who sent it, the key, and a hash of the request. */
-    public record Key(String caller, String value, String requestHash) {}
+    public record Key(String caller, String value, String requestHash) {
+
+        /**
+         * A key for a request keyrotator makes itself (a leak's or a job's rotation): {@code
+         * requestHash} is the SHA-256 hex of {@code request}, as the column holds 64 characters and
+         * pads a shorter text, which would then never match again.
+         */
+        public static Key internal(String caller, String value, String request) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new Key(caller, value, java.util.HexFormat.of().formatHex(digest));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            }
+        }
+    }
 
     /** What an earlier request with the same key decided; empty when there is none to honour. */
     Optional<Begin> earlier(String keyName, Key key) {

@@ -80,6 +80,12 @@ public class KeyCatalog {
         return keys.count(state, labelKey, labelValue);
     }
 
+    /** Names of the keys a selector matches (labels, names and a Vault path prefix, all of them). */
+    public List<String> namesMatching(
+            Map<String, String> labels, List<String> names, @Nullable String vaultPathPrefix, int limit) {
+        return keys.namesMatching(labels, names, vaultPathPrefix, limit);
+    }
+
     /** Keys that came from the declarative catalogue. */
     public List<ManagedKey> declared() {
         return keys.declared();

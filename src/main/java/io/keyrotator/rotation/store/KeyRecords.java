@@ -142,6 +142,32 @@ public class KeyRecords {
                 .single();
     }
 
+    /**
+     * Names of the keys that have every one of {@code labels}, are among {@code names} (when not
+     * empty) and whose Vault path starts with {@code pathPrefix} (when not null), by name, at most
+     * {@code limit}.
+     */
+    public List<String> namesMatching(
+            Map<String, String> labels, List<String> names, @Nullable String pathPrefix, int limit) {
+        String where = " WHERE labels @> CAST(:labels AS jsonb)";
+        if (!names.isEmpty()) {
+            where += " AND name IN (:names)";
+        }
+        if (pathPrefix != null) {
+            where += " AND vault_path LIKE :prefix ESCAPE '\\'";
+        }
+        var query = jdbc.sql("SELECT name FROM managed_key" + where + " ORDER BY name LIMIT :limit")
+                .param("labels", json.writeValueAsString(labels))
+                .param("limit", limit);
+        if (!names.isEmpty()) {
+            query = query.param("names", names);
+        }
+        if (pathPrefix != null) {
+            query = query.param("prefix", pathPrefix.replaceAll("([\\\\%_])", "\\\\$1") + "%");
+        }
+        return query.query(String.class).list();
+    }
+
     private static String filter(@Nullable KeyState state, @Nullable String labelKey) {
         String where = " WHERE TRUE";
         if (state != null) {
