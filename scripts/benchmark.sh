@@ -5,7 +5,7 @@
 #
 #   scripts/benchmark.sh                   the full run (about 15 minutes on 2 cores)
 #   SIZE=medium scripts/benchmark.sh       a few minutes, for working on a miss
-#   ONLY=slow,webhooks scripts/benchmark.sh  forced rotations plus these (micro, slow, webhooks, scheduler, startup)
+#   ONLY=slow,webhooks scripts/benchmark.sh  forced rotations plus these (micro, slow, leaks, jobs, webhooks, scheduler, startup)
 #   JVM_OPTIONS='-XX:StartFlightRecording=filename=/tmp/kr.jfr' scripts/benchmark.sh   profile the service
 #
 # Figures only mean something on a quiet machine: it waits (up to WAIT_SECONDS, 900 by default)

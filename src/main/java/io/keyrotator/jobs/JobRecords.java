@@ -160,11 +160,11 @@ class JobRecords {
                 .params(id, RotationJob.LISTED)
                 .query(String.class)
                 .list();
-        List<RotationJob.Failure> failures = jdbc.sql("""
+        List<RotationJob.KeyFailure> failures = jdbc.sql("""
                         SELECT key_name, failure, attempts FROM rotation_job_key WHERE job_id = ? AND state = 'FAILED'
                         ORDER BY key_name LIMIT ?""")
                 .params(id, RotationJob.LISTED)
-                .query((r, n) -> new RotationJob.Failure(r.getString(1), r.getString(2), r.getInt(3)))
+                .query((r, n) -> new RotationJob.KeyFailure(r.getString(1), r.getString(2), r.getInt(3)))
                 .list();
         Object overlap = rs.getObject("overlap_seconds");
         return new RotationJob(

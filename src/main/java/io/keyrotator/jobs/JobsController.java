@@ -35,10 +35,10 @@ class JobsController {
     }
 
     @GetMapping("/api/v1/rotation-jobs")
-    RotationJob.Page list(
+    RotationJob.JobPage list(
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int offset,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit) {
-        return new RotationJob.Page(jobs.page(offset, limit), offset, limit);
+        return new RotationJob.JobPage(jobs.page(offset, limit), offset, limit);
     }
 
     @GetMapping("/api/v1/rotation-jobs/{id}")

@@ -22,7 +22,7 @@ record RotationJob(
         int open,
         int cancelled,
         List<String> openKeys,
-        List<Failure> failures,
+        List<KeyFailure> failures,
         Instant createdAt,
         @Nullable Instant finishedAt) {
 
@@ -34,7 +34,7 @@ record RotationJob(
         CANCELLED
     }
 
-    record Failure(String key, String reason, int attempts) {}
+    record KeyFailure(String key, String reason, int attempts) {}
 
-    record Page(List<RotationJob> items, int offset, int limit) {}
+    record JobPage(List<RotationJob> items, int offset, int limit) {}
 }

@@ -31,5 +31,5 @@ record LeakReport(
         UNKNOWN
     }
 
-    record Page(java.util.List<LeakReport> items, int offset, int limit) {}
+    record LeakPage(java.util.List<LeakReport> items, int offset, int limit) {}
 }

@@ -53,10 +53,10 @@ class LeaksController {
     }
 
     @GetMapping("/api/v1/leaks")
-    LeakReport.Page list(
+    LeakReport.LeakPage list(
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int offset,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-        return new LeakReport.Page(leaks.page(null, offset, limit), offset, limit);
+        return new LeakReport.LeakPage(leaks.page(null, offset, limit), offset, limit);
     }
 
     @GetMapping("/api/v1/leaks/{id}")
@@ -65,11 +65,11 @@ class LeaksController {
     }
 
     @GetMapping("/api/v1/keys/{name}/leaks")
-    LeakReport.Page ofKey(
+    LeakReport.LeakPage ofKey(
             @PathVariable String name,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int offset,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit) {
-        return new LeakReport.Page(leaks.page(name, offset, limit), offset, limit);
+        return new LeakReport.LeakPage(leaks.page(name, offset, limit), offset, limit);
     }
 
     /** Exactly one of value and sha256; source and reason bounded, and never holding the value. */

@@ -23,7 +23,7 @@ final class Harness {
     }
 
     /**
-     * @param only "all", or a comma-separated list of micro, slow, leaks, webhooks, scheduler, startup (the
+     * @param only "all", or a comma-separated list of micro, slow, leaks, jobs, webhooks, scheduler, startup (the
      *     forced rotations always run: the other scenarios compare against them)
      */
     static Report run(Sizes sizes, String only) throws Exception {
@@ -65,6 +65,9 @@ final class Harness {
         }
         if (selected.test("leaks")) {
             new LeakScenario(stack, sizes).run(report, forced);
+        }
+        if (selected.test("jobs")) {
+            new JobScenario(stack, sizes).run(report, forced);
         }
         if (selected.test("webhooks")) {
             new WebhookScenarios(stack, sizes).run(report);

@@ -58,9 +58,9 @@ class RotationsController {
     }
 
     @GetMapping("/versions")
-    VersionView.Page versions(@PathVariable String name) {
+    VersionView.VersionPage versions(@PathVariable String name) {
         ManagedKey key = keys.find(name).orElseThrow(() -> KeyNotFoundException.named(name));
-        return new VersionView.Page(
+        return new VersionView.VersionPage(
                 keys.versionsOf(key).stream().map(v -> VersionView.of(name, v)).toList());
     }
 

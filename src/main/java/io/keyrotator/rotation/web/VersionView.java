@@ -40,5 +40,5 @@ record VersionView(
                 version.retiredAt());
     }
 
-    record Page(java.util.List<VersionView> items) {}
+    record VersionPage(java.util.List<VersionView> items) {}
 }
