@@ -64,12 +64,11 @@ final class Stack implements AutoCloseable {
     static final Duration OVERLAP_MARGIN = Duration.ofSeconds(8);
 
     /**
-     * {@code keyrotator.webhooks.timeout} of every service: receivers here answer at once, but four
-     * JVMs on 2 cores stall for two seconds at times, and an attempt that times out after the
-     * receiver got it is sent again by design (at least once), which the duplicate invariant could
-     * not tell from two replicas sending one attempt.
+     * {@code keyrotator.webhooks.timeout} of every service, unless a scenario sets its own. It also
+     * sets the dispatcher's claim lease (about 13 timeouts plus 30 s), which the crash scenario
+     * waits out after each SIGKILL within its settle time.
      */
-    static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(2);
 
     /** {@code keyrotator.scheduler.retry-backoff-max} of every service of a stack. */
     static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
