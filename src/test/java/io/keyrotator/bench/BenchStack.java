@@ -33,6 +33,7 @@ final class BenchStack implements AutoCloseable {
     ServiceProcess start(String name, URI vaultAddress) {
         return new ServiceProcess(name, properties(vaultAddress))
                 .jvmOptions(jvmOptions().toArray(String[]::new))
+                .asPackaged()
                 .start();
     }
 

@@ -114,12 +114,7 @@ final class Stack implements AutoCloseable {
         properties.put("keyrotator.security.api-tokens[0].sha256", TestServices.TOKEN_SHA256);
         properties.put("keyrotator.security.api-tokens[0].scopes", "keys:read,keys:write,keys:rotate,webhooks:manage");
         properties.putAll(overrides);
-        ServiceProcess service = new ServiceProcess(name, properties)
-                .jvmOptions(
-                        "-Xmx512m",
-                        "-XX:TieredStopAtLevel=1",
-                        "-XX:+AutoCreateSharedArchive",
-                        "-XX:SharedArchiveFile=target/processes/keyrotator.jsa");
+        ServiceProcess service = new ServiceProcess(name, properties);
         services.add(service);
         return service;
     }

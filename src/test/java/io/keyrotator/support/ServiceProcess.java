@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The packaged service ({@code target/keyrotator-*.jar}, which {@code ./mvnw package} builds before
- * Failsafe runs) as a process of its own, on the JDK running the tests, configured with {@code
+ * Failsafe runs) as a process of its own, on the JDK running the tests, extracted and with an AOT
+ * cache as the image runs it ({@link TrainedLayout}) unless {@link #asPackaged()}, configured with {@code
  * --name=value} arguments. Ports stay the same across restarts, so a replica killed with SIGKILL
  * comes back where its clients expect it. Output goes to {@code target/processes/<name>.log}.
  */
@@ -33,6 +34,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> jvmOptions = new ArrayList<>();
     private final int port = OpenBaoServer.freePort();
     private final int managementPort = OpenBaoServer.freePort();
+    private boolean trained = true;
     private @Nullable Process process;
     private int starts;
 
@@ -41,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.properties.putAll(properties);
         this.properties.put("server.port", Integer.toString(port));
         this.properties.put("management.server.port", Integer.toString(managementPort));
-        this.jvmOptions.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+        this.jvmOptions.addAll(TrainedLayout.OPTIONS);
     }
 
     /** The jar {@code ./mvnw package} built; fails with the command to run when it is missing. */
@@ -62,6 +64,12 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** {@code java -jar} on the packaged jar itself, as a user runs it (the benchmark's service). */
+    public ServiceProcess asPackaged() {
+        trained = false;
+        return this;
+    }
+
     /** Starts the process and returns once readiness answers 200; fails with the log's tail. */
     public synchronized ServiceProcess start() {
         return start(Duration.ofSeconds(90));
@@ -71,10 +79,15 @@ public final class ServiceProcess implements AutoCloseable {
         if (isAlive()) {
             return this;
         }
+        String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
+        if (trained) {
+            command.addAll(TrainedLayout.get(java).command(java, jvmOptions));
+        } else {
+            command.add(java);
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toAbsolutePath().toString()));
+        }
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         try {
             Files.createDirectories(log().getParent());
