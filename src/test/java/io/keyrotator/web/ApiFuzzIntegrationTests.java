@@ -64,9 +64,6 @@ class ApiFuzzIntegrationTests {
                         "--checks",
                         "not_a_server_error,status_code_conformance,content_type_conformance,"
                                 + "response_schema_conformance,response_headers_conformance",
-                        // two workers: the service and the generator each keep a core busy
-                        "--workers",
-                        "2",
                         "--max-examples",
                         "50",
                         "--seed",
