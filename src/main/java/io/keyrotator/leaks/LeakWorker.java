@@ -1,17 +1,14 @@
 package io.keyrotator.leaks;
 
+import io.keyrotator.worker.PollingLoop;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Handles PENDING reports nobody is handling: those of the GitHub endpoint (which answers before
@@ -30,9 +27,7 @@ class LeakWorker implements SmartLifecycle {
     private final LeakMetrics metrics;
     private final LeakProperties properties;
     private final Clock clock;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private volatile @Nullable Thread loop;
+    private final PollingLoop loop;
 
     LeakWorker(LeakRecords records, LeakService service, LeakMetrics metrics, LeakProperties properties, Clock clock) {
         this.records = records;
@@ -40,20 +35,15 @@ class LeakWorker implements SmartLifecycle {
         this.metrics = metrics;
         this.properties = properties;
         this.clock = clock;
+        this.loop = new PollingLoop("leak-worker", properties.pollInterval(), () -> {
+            runOnce();
+            return properties.pollInterval();
+        });
     }
 
     /** Wakes the worker once the current transaction commits (at once outside one). */
     void wakeAfterCommit() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            wakeUp.release();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                wakeUp.release();
-            }
-        });
+        loop.wakeAfterCommit();
     }
 
     /** Handles every report that is due now; returns how many it took. */
@@ -77,43 +67,16 @@ class LeakWorker implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        loop = Thread.ofVirtual().name("leak-worker").start(this::loop);
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                runOnce();
-            } catch (RuntimeException e) {
-                log.warn("Leak worker pass failed, trying again: {}", e.getMessage());
-            }
-            try {
-                wakeUp.tryAcquire(properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        loop.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        Thread thread = loop;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(10));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 }

@@ -1,10 +1,9 @@
 package io.keyrotator.webhooks;
 
+import io.keyrotator.worker.PollingLoop;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -30,15 +29,13 @@ class Dispatcher implements SmartLifecycle {
     private final DeliveryAttempt attempt;
     private final WebhookMetrics metrics;
     private final WebhookProperties properties;
-    private final Semaphore wakeUp = new Semaphore(0);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final java.time.Clock clock;
     private final ResultRecorder results;
-    private volatile boolean running;
     /** Set by stop(): a dispatcher that was never started (tests drive runOnce) still drains. */
     private volatile boolean stopped;
 
-    private volatile Thread loop;
+    private final PollingLoop loop;
     private volatile long waitMillis;
 
     Dispatcher(
@@ -54,35 +51,33 @@ class Dispatcher implements SmartLifecycle {
         this.attempt = attempt;
         this.metrics = metrics;
         this.properties = properties;
+        // woken by a commit, or when the earliest retry falls due, or at the poll interval
+        this.loop = new PollingLoop("webhook-dispatcher", properties.pollInterval(), () -> {
+            runOnce();
+            return java.time.Duration.ofMillis(waitMillis);
+        });
     }
 
     /** Called after a commit that wrote an outbox event. */
     void wake() {
-        wakeUp.release();
+        loop.wake();
     }
 
     @Override
     public void start() {
-        running = true;
         stopped = false;
-        loop = Thread.ofVirtual().name("webhook-dispatcher").start(this::loop);
+        loop.start();
     }
 
     @Override
     public void stop() {
-        running = false;
         stopped = true;
-        wakeUp.release();
-        try {
-            loop.join(properties.timeout().toMillis() + 1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(properties.timeout().plusSeconds(1));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return loop.isRunning();
     }
 
     /**
@@ -135,24 +130,6 @@ class Dispatcher implements SmartLifecycle {
                                         .toMillis())))
                 .orElse(poll);
         return attempts;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                // woken by a commit, or when the earliest retry falls due, or at the poll interval
-                wakeUp.tryAcquire(waitMillis, TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-                if (running) {
-                    runOnce();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Webhook dispatch pass failed: {}", e.getMessage());
-            }
-        }
     }
 
     /**

@@ -5,21 +5,18 @@ import io.keyrotator.rotation.store.SyncRecords;
 import io.keyrotator.vault.SecretStore;
 import io.keyrotator.vault.SecretStoreUnavailableException;
 import io.keyrotator.vault.VaultProperties;
+import io.keyrotator.worker.PollingLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The Vault side effects of a confirmed write, done after the response: destroy the KV versions
@@ -42,10 +39,7 @@ public class VaultSync implements SmartLifecycle {
     private final SyncRecords records;
     private final VaultProperties vault;
     private final org.springframework.context.ApplicationEventPublisher events;
-    private final long pollMillis;
-    private final Semaphore wakeUp = new Semaphore(0);
-    private volatile boolean running;
-    private volatile @Nullable Thread loop;
+    private final PollingLoop loop;
 
     VaultSync(
             SecretStore store,
@@ -57,21 +51,16 @@ public class VaultSync implements SmartLifecycle {
         this.records = records;
         this.vault = vault;
         this.events = events;
-        this.pollMillis = properties.scheduler().pollInterval().toMillis();
+        Duration poll = properties.scheduler().pollInterval();
+        this.loop = new PollingLoop("vault-sync", poll, () -> {
+            runOnce();
+            return poll;
+        });
     }
 
     /** Wakes the worker once the current transaction commits (at once outside one). */
     void wakeAfterCommit() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            wakeUp.release();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                wakeUp.release();
-            }
-        });
+        loop.wakeAfterCommit();
     }
 
     /** Does all pending work now; returns for how many keys it was done. */
@@ -151,43 +140,16 @@ public class VaultSync implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
-        loop = Thread.ofVirtual().name("vault-sync").start(this::loop);
+        loop.start();
     }
 
     @Override
     public void stop() {
-        running = false;
-        wakeUp.release();
-        Thread thread = loop;
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        loop.stop(Duration.ofSeconds(10));
     }
 
     @Override
     public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                wakeUp.tryAcquire(pollMillis, TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-                if (running) {
-                    runOnce();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.warn("Vault sync pass failed: {}", e.getMessage());
-            }
-        }
+        return loop.isRunning();
     }
 }
