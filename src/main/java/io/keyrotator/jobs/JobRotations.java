@@ -9,8 +9,8 @@ import io.keyrotator.rotation.protocol.Idempotency;
 import io.keyrotator.rotation.protocol.RotationCommand;
 import io.keyrotator.rotation.protocol.RotationEngine;
 import io.keyrotator.vault.SecretStoreException;
+import io.keyrotator.worker.Backoff;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +60,7 @@ class JobRotations {
             if (key.attempts() + 1 >= properties.maxAttempts()) {
                 giveUp(key, reason);
             } else {
-                Instant retryAt = clock.instant().plus(backoff(key.attempts()));
+                Instant retryAt = clock.instant().plus(Backoff.after(key.attempts()));
                 records.failed(key, reason, true, retryAt, clock.instant());
             }
             log.warn(
@@ -91,8 +91,4 @@ class JobRotations {
     }
 
     /** 5 s, doubling, at most 5 min. */
-    static Duration backoff(int attempts) {
-        Duration doubled = Duration.ofSeconds(5L << Math.min(attempts, 6));
-        return doubled.compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5) : doubled;
-    }
 }

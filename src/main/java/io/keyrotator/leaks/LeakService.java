@@ -6,6 +6,7 @@ import io.keyrotator.rotation.KeyVersion;
 import io.keyrotator.rotation.RateLimitedException;
 import io.keyrotator.rotation.protocol.KeyCatalog;
 import io.keyrotator.rotation.protocol.RotationEngine;
+import io.keyrotator.worker.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,7 +120,7 @@ class LeakService {
             records.failed(pending.id(), "rate-limited", clock.instant().plusSeconds(e.retryAfterSeconds()));
         } catch (RuntimeException e) {
             String reason = LeakCommands.reason(e);
-            records.failed(pending.id(), reason, clock.instant().plus(backoff(pending.attempts())));
+            records.failed(pending.id(), reason, clock.instant().plus(Backoff.after(pending.attempts())));
             log.warn(
                     "The emergency rotation of key {} for leak {} failed ({}); it is tried again",
                     pending.keyName(),
@@ -129,12 +130,6 @@ class LeakService {
     }
 
     /** 5 s, doubling, at most 5 min: a leak is never left for long. */
-    static Duration backoff(int attempts) {
-        return Duration.ofSeconds(5L << Math.min(attempts, 6)).compareTo(Duration.ofMinutes(5)) > 0
-                ? Duration.ofMinutes(5)
-                : Duration.ofSeconds(5L << Math.min(attempts, 6));
-    }
-
     Optional<LeakReport> find(UUID id) {
         return records.find(id);
     }

@@ -44,11 +44,4 @@ class ReportedTests {
         assertThat(new GithubLeaksController.GithubMatch(VALUE, "t", "u", "content").toString())
                 .doesNotContain(VALUE);
     }
-
-    @Test
-    void theRetryWaitDoublesFromFiveSecondsToAtMostFiveMinutes() {
-        assertThat(LeakService.backoff(0)).hasSeconds(5);
-        assertThat(LeakService.backoff(1)).hasSeconds(10);
-        assertThat(LeakService.backoff(30)).hasMinutes(5);
-    }
 }
