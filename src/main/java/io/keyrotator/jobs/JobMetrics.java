@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,8 +17,10 @@ class JobMetrics {
     private final Counter done;
     private final Counter failed;
     private final AtomicLong open = new AtomicLong();
+    private final JobRecords records;
 
-    JobMetrics(MeterRegistry registry) {
+    JobMetrics(MeterRegistry registry, JobRecords records) {
+        this.records = records;
         done = counter(registry, "done");
         failed = counter(registry, "failed");
         Gauge.builder("keyrotator.rotation.job.keys.open", open, AtomicLong::get)
@@ -36,7 +39,9 @@ class JobMetrics {
         (outcome.equals("done") ? done : failed).increment();
     }
 
-    void open(long count) {
-        open.set(count);
+    /** On the gauges' timer, not on the worker's claims: a count per claim was a query per batch. */
+    @Scheduled(fixedDelayString = "${keyrotator.metrics.refresh-interval:PT15S}", initialDelay = 0)
+    void refresh() {
+        open.set(records.open());
     }
 }

@@ -1,16 +1,10 @@
 package io.keyrotator.jobs;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -132,63 +126,6 @@ class JobRecords {
         return jdbc.sql("SELECT count(*) FROM rotation_job_key WHERE state = 'OPEN'")
                 .query(Long.class)
                 .single();
-    }
-
-    Optional<RotationJob> find(UUID id) {
-        return jdbc.sql("SELECT * FROM rotation_job WHERE id = ?")
-                .param(id)
-                .query(this::job)
-                .optional();
-    }
-
-    List<RotationJob> page(int offset, int limit) {
-        return jdbc.sql("SELECT * FROM rotation_job ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
-                .params(limit, offset)
-                .query(this::job)
-                .list();
-    }
-
-    private RotationJob job(ResultSet rs, int row) throws SQLException {
-        UUID id = rs.getObject("id", UUID.class);
-        Map<String, Integer> counts = new HashMap<>();
-        jdbc.sql("SELECT state, count(*) FROM rotation_job_key WHERE job_id = ? GROUP BY state")
-                .param(id)
-                .query((r, n) -> counts.put(r.getString(1), r.getInt(2)))
-                .list();
-        List<String> open = jdbc.sql(
-                        "SELECT key_name FROM rotation_job_key WHERE job_id = ? AND state = 'OPEN' ORDER BY key_name LIMIT ?")
-                .params(id, RotationJob.LISTED)
-                .query(String.class)
-                .list();
-        List<RotationJob.KeyFailure> failures = jdbc.sql("""
-                        SELECT key_name, failure, attempts FROM rotation_job_key WHERE job_id = ? AND state = 'FAILED'
-                        ORDER BY key_name LIMIT ?""")
-                .params(id, RotationJob.LISTED)
-                .query((r, n) -> new RotationJob.KeyFailure(r.getString(1), r.getString(2), r.getInt(3)))
-                .list();
-        Object overlap = rs.getObject("overlap_seconds");
-        return new RotationJob(
-                id,
-                RotationJob.State.valueOf(rs.getString("state")),
-                json.readValue(rs.getString("selector"), JobRequest.Selector.class),
-                rs.getString("reason"),
-                overlap == null
-                        ? null
-                        : Duration.ofSeconds(rs.getLong("overlap_seconds")).toString(),
-                rs.getString("actor"),
-                rs.getInt("total"),
-                counts.getOrDefault("DONE", 0),
-                counts.getOrDefault("FAILED", 0),
-                counts.getOrDefault("OPEN", 0),
-                counts.getOrDefault("CANCELLED", 0),
-                open,
-                failures,
-                rs.getTimestamp("created_at").toInstant(),
-                instant(rs.getTimestamp("finished_at")));
-    }
-
-    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static @Nullable OffsetDateTime at(@Nullable Instant instant) {

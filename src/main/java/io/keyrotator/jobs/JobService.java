@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,13 +26,21 @@ class JobService {
 
     private final KeyCatalog catalog;
     private final JobRecords records;
+    private final JobReads reads;
     private final JobWorker worker;
     private final JobProperties properties;
     private final Clock clock;
 
-    JobService(KeyCatalog catalog, JobRecords records, JobWorker worker, JobProperties properties, Clock clock) {
+    JobService(
+            KeyCatalog catalog,
+            JobRecords records,
+            JobReads reads,
+            JobWorker worker,
+            JobProperties properties,
+            Clock clock) {
         this.catalog = catalog;
         this.records = records;
+        this.reads = reads;
         this.worker = worker;
         this.properties = properties;
         this.clock = clock;
@@ -42,7 +49,7 @@ class JobService {
     @Transactional
     public RotationJob create(JobRequest request, String actor) {
         JobRequest.Selector selector = validated(request);
-        Duration overlap = overlap(request.overlap());
+        Duration overlap = request.overlap() == null ? null : Durations.overlap("overlap", request.overlap());
         List<String> keys = catalog.namesMatching(
                 selector.labels() == null ? Map.of() : selector.labels(),
                 selector.names() == null ? List.of() : selector.names(),
@@ -58,23 +65,23 @@ class JobService {
         UUID id = UUID.randomUUID();
         records.insert(id, new JobRecords.Created(selector, request.reason(), overlap, actor), keys, clock.instant());
         worker.wakeAfterCommit();
-        return records.find(id).orElseThrow();
+        return reads.find(id).orElseThrow();
     }
 
     Optional<RotationJob> find(UUID id) {
-        return records.find(id);
+        return reads.find(id);
     }
 
     List<RotationJob> page(int offset, int limit) {
-        return records.page(offset, limit);
+        return reads.page(offset, limit);
     }
 
     /** Open keys are not rotated; those in flight finish and count as done. */
     @Transactional
     public RotationJob cancel(UUID id) {
-        RotationJob job = records.find(id).orElseThrow(() -> new JobNotFoundException(id.toString()));
+        RotationJob job = reads.find(id).orElseThrow(() -> new JobNotFoundException(id.toString()));
         records.cancel(job.id(), clock.instant());
-        return records.find(id).orElseThrow();
+        return reads.find(id).orElseThrow();
     }
 
     private static JobRequest.Selector validated(JobRequest request) {
@@ -110,16 +117,6 @@ class JobService {
             throw InvalidRequestException.of(errors);
         }
         return selector;
-    }
-
-    private static @Nullable Duration overlap(@Nullable String overlap) {
-        if (overlap == null) {
-            return null;
-        }
-        return Durations.parse(overlap)
-                .filter(d -> !d.isNegative() && d.compareTo(Durations.MAX) <= 0)
-                .orElseThrow(() -> InvalidRequestException.of(
-                        "overlap", "an ISO-8601 duration from PT0S to " + Durations.format(Durations.MAX)));
     }
 
     private static boolean bad(String text, int longest) {

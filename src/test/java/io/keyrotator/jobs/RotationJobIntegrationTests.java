@@ -211,6 +211,34 @@ class RotationJobIntegrationTests {
                 .contains(id);
     }
 
+    @Test
+    void aPageOfJobsShowsEveryJobAsItsOwnReadDoes() {
+        worker.stop();
+        List<String> waiting = List.of(register("page"), register("page"));
+        String open = (String) api.post("/api/v1/rotation-jobs", Map.of("selector", Map.of("names", waiting)))
+                .json()
+                .get("id");
+        String cancelled = (String) api.post(
+                        "/api/v1/rotation-jobs", Map.of("selector", Map.of("names", List.of(register("page")))))
+                .json()
+                .get("id");
+        assertThat(api.delete("/api/v1/rotation-jobs/" + cancelled).status()).isEqualTo(200);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> items = (List<Map<String, Object>>)
+                api.get("/api/v1/rotation-jobs?limit=2").json().get("items");
+
+        assertThat(items).containsExactly(job(cancelled), job(open));
+        assertThat(job(open))
+                .containsEntry("open", 2)
+                .containsEntry("openKeys", waiting.stream().sorted().toList());
+        assertThat(job(cancelled)).containsEntry("cancelled", 1).containsEntry("open", 0);
+    }
+
+    private Map<String, Object> job(String id) {
+        return api.get("/api/v1/rotation-jobs/" + id).json();
+    }
+
     private Map<String, Object> awaitFinished(String id) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> !"RUNNING"
