@@ -23,6 +23,14 @@ public final class Durations {
         }
     }
 
+    /** An overlap a request gives: {@code PT0S} to {@link #MAX}, or a 400 naming {@code field}. */
+    public static Duration overlap(String field, String text) {
+        return parse(text)
+                .filter(d -> !d.isNegative() && d.compareTo(MAX) <= 0)
+                .orElseThrow(
+                        () -> InvalidRequestException.of(field, "an ISO-8601 duration from PT0S to " + format(MAX)));
+    }
+
     /** Whole days beyond one as {@code P30D}; anything else as {@link Duration#toString()}. */
     public static String format(Duration duration) {
         long seconds = duration.getSeconds();

@@ -18,13 +18,7 @@ record RotationRequest(
         if (reason != null && reason.length() > 512) {
             throw InvalidRequestException.of("reason", "at most 512 characters");
         }
-        java.time.Duration parsed = null;
-        if (overlap != null) {
-            parsed = Durations.parse(overlap)
-                    .filter(d -> !d.isNegative() && d.compareTo(Durations.MAX) <= 0)
-                    .orElseThrow(() -> InvalidRequestException.of(
-                            "overlap", "an ISO-8601 duration from PT0S to " + Durations.format(Durations.MAX)));
-        }
+        java.time.Duration parsed = overlap == null ? null : Durations.overlap("overlap", overlap);
         return new RotationCommand(
                 KeyVersion.Trigger.MANUAL, actor, reason, parsed, Boolean.TRUE.equals(overwrite), source);
     }
