@@ -36,7 +36,7 @@ final class Harness {
         run.put("java", Runtime.version().toString());
         run.put("loadAverageAtStart", ProcessStats.loadAverage());
         report.raw("run", run);
-        try (BenchStack stack = new BenchStack()) {
+        try (BenchStack stack = new BenchStack(sizes.equals(Sizes.smoke()))) {
             runScenarios(sizes, selected, report, stack);
         } finally {
             // whatever was measured before a failure is still worth reading

@@ -3,6 +3,7 @@ package io.keyrotator.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyrotator.support.Api;
+import io.keyrotator.support.OwnServices;
 import io.keyrotator.support.ServiceProcess;
 import io.keyrotator.support.TestServices;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * Scenario 5: receivers down for longer than the first retries, then back. Every event reaches the
  * subscription that stayed; none reaches the one deleted meanwhile.
  */
+@OwnServices
 class ReceiverOutageReliabilityIntegrationTests {
 
     @Test
