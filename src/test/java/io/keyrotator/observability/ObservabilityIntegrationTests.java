@@ -100,6 +100,8 @@ class ObservabilityIntegrationTests {
                 .contains("keyrotator_recovery_failures_total ")
                 .contains("keyrotator_webhook_delivery_duration_seconds_bucket");
         assertThat(scrape).containsPattern("keyrotator_keys\\{state=\"CONFLICT\"} [1-9]");
+        // requests are timed once, by MVC; Spring Security's per-filter observations are off (their cost)
+        assertThat(scrape).contains("http_server_requests_seconds_count").doesNotContain("spring_security_");
     }
 
     @Test
