@@ -233,20 +233,15 @@ class DeliveryRecords {
     }
 
     /** When the earliest waiting delivery falls due. */
-    java.util.Optional<Instant> nextDue() {
-        return jdbc.sql("SELECT min(d.next_attempt_at) FROM webhook_delivery d JOIN webhook_subscription s"
+    /** What waits: how many deliveries, and when the earliest falls due; one aggregate read. */
+    Backlog backlog() {
+        return jdbc.sql("SELECT count(*), min(d.next_attempt_at) FROM webhook_delivery d JOIN webhook_subscription s"
                         + " ON s.id = d.subscription_id AND s.enabled WHERE d.status IN ('PENDING', 'FAILED')")
-                .query((rs, row) -> java.util.Optional.ofNullable(instant(rs.getTimestamp(1))))
+                .query((rs, row) -> new Backlog(rs.getLong(1), instant(rs.getTimestamp(2))))
                 .single();
     }
 
-    long pending() {
-        return jdbc.sql(
-                        "SELECT count(*) FROM webhook_delivery d JOIN webhook_subscription s ON s.id = d.subscription_id"
-                                + " AND s.enabled WHERE d.status IN ('PENDING', 'FAILED')")
-                .query(Long.class)
-                .single();
-    }
+    record Backlog(long pending, @Nullable Instant nextDue) {}
 
     private static java.time.@Nullable OffsetDateTime at(@Nullable Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);

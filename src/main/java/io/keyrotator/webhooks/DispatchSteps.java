@@ -71,12 +71,7 @@ class DispatchSteps {
     }
 
     @Transactional(readOnly = true)
-    public java.util.Optional<Instant> nextDue() {
-        return deliveries.nextDue();
-    }
-
-    @Transactional(readOnly = true)
-    public long pending() {
-        return deliveries.pending();
+    public DeliveryRecords.Backlog backlog() {
+        return deliveries.backlog();
     }
 }

@@ -1,6 +1,7 @@
 package io.keyrotator.webhooks;
 
 import io.keyrotator.worker.PollingLoop;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,16 +120,18 @@ class Dispatcher implements SmartLifecycle {
             inFlight.await(due ? BATCH / 2 : 0, RECORD_EVERY);
             results.record(inFlight.takeResults());
         }
-        metrics.pending(steps.pending());
+        DeliveryRecords.Backlog backlog = steps.backlog();
+        metrics.pending(backlog.pending());
         long poll = properties.pollInterval().toMillis();
-        waitMillis = steps.nextDue()
-                .map(next -> Math.max(
+        Instant next = backlog.nextDue();
+        waitMillis = next == null
+                ? poll
+                : Math.max(
                         0,
                         Math.min(
                                 poll,
                                 java.time.Duration.between(clock.instant(), next)
-                                        .toMillis())))
-                .orElse(poll);
+                                        .toMillis()));
         return attempts;
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The floor's share of keyrotator's webhook dispatcher: woken after each commit that wrote events,
- * coalescing wake-ups as keyrotator's does, one pass sends the same four transactions (fan out,
- * claim, count pending, next due) on a connection of its own. With no subscriptions it delivers
+ * coalescing wake-ups as keyrotator's does, one pass sends the same transactions (fan out, claim,
+ * fan out again when nothing was due, the backlog) on a connection of its own. With no subscriptions it delivers
  * nothing, like keyrotator in the rotation scenarios.
  */
 final class FloorDispatcher implements AutoCloseable {
@@ -70,13 +70,16 @@ final class FloorDispatcher implements AutoCloseable {
         db.commit();
         Instant now = Instant.now();
         db.begin(false);
-        db.query(CLAIM_DELIVERIES, at(now), 100, at(now.plusSeconds(40)));
+        List<Map<String, Object>> claimed = db.query(CLAIM_DELIVERIES, at(now), 100, at(now.plusSeconds(40)));
         db.commit();
+        if (claimed.isEmpty()) {
+            // keyrotator looks for events committed since its fan-out before it waits again
+            db.begin(false);
+            db.query(UNFANNED, 100);
+            db.commit();
+        }
         db.begin(true);
-        db.query(PENDING_DELIVERIES);
-        db.commit();
-        db.begin(true);
-        db.query(NEXT_DUE_DELIVERY);
+        db.query(BACKLOG);
         db.commit();
     }
 

@@ -77,24 +77,33 @@ final class FloorRotation implements Load.Operation {
         db.begin(false);
         try {
             db.query(LOCK_KEY, key.id());
-            db.query(OPEN_INTENT, key.id());
-            db.query(VERSION_IN_STATE, key.id(), "CURRENT");
-            long next = db.single(NEXT_VERSION, key.id());
-            long versionId = db.single(
-                    INSERT_VERSION, key.id(), (int) next, "PENDING", fingerprint, "MANUAL", "floor", "bench", at(now));
-            db.query(VERSION_BY_ID, versionId);
-            long intentId = db.single(
-                    INSERT_INTENT,
-                    key.id(),
-                    versionId,
-                    "ROTATE",
-                    owner,
-                    at(now.plusSeconds(60)),
-                    key.cas(),
-                    fingerprint,
-                    at(validUntil),
-                    null,
-                    at(now));
+            db.query(ROTATION_CHECKS, key.id(), key.id(), key.id());
+            long versionId = (Long) db.query(
+                            INSERT_VERSION,
+                            key.id(),
+                            "PENDING",
+                            fingerprint,
+                            "MANUAL",
+                            "floor",
+                            "bench",
+                            at(now),
+                            key.id())
+                    .get(0)
+                    .get("id");
+            long intentId = (Long) db.query(
+                            INSERT_INTENT,
+                            key.id(),
+                            versionId,
+                            "ROTATE",
+                            owner,
+                            60.0,
+                            key.cas(),
+                            fingerprint,
+                            at(validUntil),
+                            null,
+                            at(now))
+                    .get(0)
+                    .get("id");
             db.commit();
             return new long[] {versionId, intentId};
         } catch (Exception e) {
@@ -103,17 +112,20 @@ final class FloorRotation implements Load.Operation {
         }
     }
 
-    /** tx 2: confirm the intent, promote the versions, schedule, write the outbox events. */
+    /**
+     * tx 2: confirm the intent, promote the versions, schedule, write the outbox events from the
+     * rows the updates returned.
+     */
     private void confirm(Key key, long versionId, long intentId, long written, Instant validUntil) throws Exception {
         Instant now = Instant.now();
         db.begin(false);
         try {
-            db.update(CLOSE_INTENT, "DONE", "written", at(now), intentId, owner, at(now));
+            db.update(CLOSE_INTENT, "DONE", "written", intentId, owner);
             db.query(LOCK_KEY, key.id());
-            boolean dropped = db.update(RETIRE_IN_STATE, at(now), key.id(), "PREVIOUS") > 0;
-            dropped |= db.update(RETIRE_IN_STATE, at(now), key.id(), "NEXT") > 0;
-            db.update(RETIRE_CURRENT, at(validUntil), at(validUntil), at(validUntil), at(now), key.id());
-            db.query(BECOME_CURRENT, written, at(now), versionId);
+            boolean dropped = db.update(RETIRE_PREVIOUS_AND_NEXT, at(now), key.id(), "PREVIOUS", "NEXT") > 0;
+            db.query(RETIRE_CURRENT, at(validUntil), at(validUntil), at(validUntil), at(now), key.id());
+            Map<String, Object> current =
+                    db.query(BECOME_CURRENT, written, at(now), versionId).get(0);
             db.update(
                     RECORD_WRITE,
                     written,
@@ -123,9 +135,9 @@ final class FloorRotation implements Load.Operation {
                     written,
                     at(now),
                     key.id());
-            event(key, "key.rotated", written, now);
+            event(current, "key.rotated", written, now);
             if (dropped) {
-                event(key, "key.previous_expired", written, now);
+                event(current, "key.previous_expired", written, now);
             }
             db.commit();
         } catch (Exception e) {
@@ -134,10 +146,7 @@ final class FloorRotation implements Load.Operation {
         }
     }
 
-    private void event(Key key, String type, long written, Instant now) throws Exception {
-        Map<String, Object> current =
-                db.query(VERSION_IN_STATE, key.id(), "CURRENT").get(0);
-        db.query(VERSION_IN_STATE, key.id(), "PREVIOUS");
+    private void event(Map<String, Object> current, String type, long written, Instant now) throws Exception {
         String payload =
                 "{\"type\":\"%s\",\"timestamp\":\"%s\",\"data\":{\"key\":\"%s\",\"version\":%s,\"fingerprint\":\"%s\",\"vaultVersion\":%d}}"
                         .formatted(

@@ -44,6 +44,9 @@ final class FloorSync implements AutoCloseable {
                 sync_after = NULL, sync_failures = 0
             FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
             WHERE k.id = d.id""";
+    /** The leak worker's answer to each batch's destroyed versions, a statement per key. */
+    static final String LEAKS_DESTROYED = "UPDATE leak_report SET destroyed_at = ? WHERE key_id = ?"
+            + " AND destroyed_at IS NULL AND destroy_below IS NOT NULL AND destroy_below <= ?";
 
     private final Connection connection;
     private final Jdbc db;
@@ -119,6 +122,11 @@ final class FloorSync implements AutoCloseable {
         }
         if (!ids.isEmpty()) {
             db.update(DONE, array(ids), array(below), array(versions));
+        }
+        for (Map<String, Object> work : claimed) {
+            if ((Long) work.get("destroy_below") > (Long) work.get("destroyed_below")) {
+                db.update(LEAKS_DESTROYED, Jdbc.at(java.time.Instant.now()), work.get("id"), work.get("destroy_below"));
+            }
         }
     }
 

@@ -92,9 +92,7 @@ class RegistrationSteps {
         if (key.state() != KeyState.CONFLICT) {
             throw NotInConflictException.of(key.name());
         }
-        versions.retire(keyId, State.NEXT, now);
-        versions.retire(keyId, State.PREVIOUS, now);
-        versions.retire(keyId, State.CURRENT, now);
+        versions.retire(keyId, now, State.NEXT, State.PREVIOUS, State.CURRENT);
         KeyVersion version = versions.insert(keyId, State.PENDING, fingerprint, Trigger.ADOPTED, actor, null, now);
         versions.becomeCurrent(version.id(), vaultVersion, now);
         // every older version holds a key that is no longer valid
@@ -118,9 +116,7 @@ class RegistrationSteps {
         if (key.state() != KeyState.CONFLICT) {
             return;
         }
-        for (State state : new State[] {State.NEXT, State.PREVIOUS, State.CURRENT}) {
-            versions.retire(keyId, state, now);
-        }
+        versions.retire(keyId, now, State.NEXT, State.PREVIOUS, State.CURRENT);
         keys.recordAdoption(keyId, vaultVersion, latestUnreadable ? vaultVersion + 1 : vaultVersion, now);
     }
 

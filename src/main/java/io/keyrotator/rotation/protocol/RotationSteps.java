@@ -189,9 +189,10 @@ public class RotationSteps {
                 keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
             }
             case ROTATE, PROMOTE -> {
-                dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
-                        | (intent.kind() == Kind.ROTATE && versions.retire(key.id(), State.NEXT, now) > 0)
-                        | intent.previousValidUntil() == null;
+                State[] dropping = intent.kind() == Kind.ROTATE
+                        ? new State[] {State.PREVIOUS, State.NEXT}
+                        : new State[] {State.PREVIOUS};
+                dropped = versions.retire(key.id(), now, dropping) > 0 | intent.previousValidUntil() == null;
                 steppedDown = versions.retireCurrent(key.id(), intent.previousValidUntil(), now)
                         .filter(v -> v.state() == State.PREVIOUS)
                         .orElse(null);
@@ -200,13 +201,12 @@ public class RotationSteps {
             }
             case PUBLISH -> {
                 Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
-                dropped = versions.retire(key.id(), State.PREVIOUS, now) > 0
-                        | versions.retire(key.id(), State.NEXT, now) > 0;
+                dropped = versions.retire(key.id(), now, State.PREVIOUS, State.NEXT) > 0;
                 confirmed = versions.becomeNext(versionId, writtenVersion, activeAt);
                 keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
             }
             case CLOSE -> {
-                versions.retire(key.id(), State.PREVIOUS, now);
+                versions.retire(key.id(), now, State.PREVIOUS);
                 keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
             }
         }

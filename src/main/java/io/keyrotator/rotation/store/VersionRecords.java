@@ -147,9 +147,16 @@ public class VersionRecords {
     }
 
     /** Retires versions in the given states; returns how many. */
-    public int retire(long keyId, State state, Instant now) {
-        return jdbc.sql("UPDATE key_version SET state = 'RETIRED', retired_at = ? WHERE key_id = ? AND state = ?")
-                .params(timestamp(now), keyId, state.name())
+    /** Retires the key's versions in any of these states, in one statement; returns how many. */
+    public int retire(long keyId, Instant now, State... states) {
+        String placeholders = String.join(", ", java.util.Collections.nCopies(states.length, "?"));
+        List<Object> params = new java.util.ArrayList<>(List.of(timestamp(now), keyId));
+        for (State state : states) {
+            params.add(state.name());
+        }
+        return jdbc.sql("UPDATE key_version SET state = 'RETIRED', retired_at = ? WHERE key_id = ? AND state IN ("
+                        + placeholders + ")")
+                .params(params)
                 .update();
     }
 
