@@ -183,12 +183,10 @@ public class RotationSteps {
         boolean dropped = false;
         KeyVersion confirmed = null;
         KeyVersion steppedDown = null;
-        Optional<io.keyrotator.rotation.store.SyncRecords.Work> leased = Optional.empty();
         switch (intent.kind()) {
             case REGISTER -> {
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
-                leased = keys.recordWrite(
-                        key.id(), writtenVersion, now, schedule.next(key, now), false, now, VaultSync.LEASE);
+                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
             }
             case ROTATE, PROMOTE -> {
                 State[] dropping = intent.kind() == Kind.ROTATE
@@ -199,23 +197,21 @@ public class RotationSteps {
                         .filter(v -> v.state() == State.PREVIOUS)
                         .orElse(null);
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
-                leased = keys.recordWrite(
-                        key.id(), writtenVersion, now, schedule.next(key, now), dropped, now, VaultSync.LEASE);
+                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), dropped, now);
             }
             case PUBLISH -> {
                 Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
                 dropped = versions.retire(key.id(), now, State.PREVIOUS, State.NEXT) > 0;
                 confirmed = versions.becomeNext(versionId, writtenVersion, activeAt);
-                leased = keys.recordWrite(
-                        key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now, VaultSync.LEASE);
+                keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
             }
             case CLOSE -> {
                 versions.retire(key.id(), now, State.PREVIOUS);
-                leased = keys.recordWrite(key.id(), writtenVersion, null, null, true, now, VaultSync.LEASE);
+                keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
             }
         }
         events.written(key, intent.kind(), writtenVersion, dropped, now, confirmed, steppedDown);
-        sync.handOverAfterCommit(leased);
+        sync.wakeAfterCommit();
         return Optional.of(
                 confirmed != null ? confirmed : versions.findById(versionId).orElseThrow());
     }
