@@ -19,7 +19,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * Puts {@link MaskingEncoder} in front of every appender once Spring Boot has configured logging
  * (it runs right after {@link LoggingApplicationListener}), whichever configuration was used:
  * Spring Boot's defaults, a {@code logback-spring.xml}, a file appender, structured logging. Also
- * registers the secrets the configuration itself holds. Registered in {@code
+ * registers the secrets the configuration itself holds, and turns off, whatever the configuration
+ * says, the loggers that print raw HTTP traffic to Vault ({@link #WIRE_LOGGERS}): their lines hold
+ * request bodies, that is keys, and the Vault token. Registered in {@code
  * META-INF/spring.factories}, because it must run before the application context exists.
  * {@code keyrotator.logging.mask=false} turns it off (the test suite does, to prove that the
  * sources print no secret on their own).
@@ -35,6 +37,10 @@ public final class LogMaskingListener implements SmartApplicationListener {
             "spring.cloud.vault.app-role.role-id",
             "spring.security.oauth2.resourceserver.opaquetoken.client-secret");
 
+    /** Apache HttpClient's request and response bytes, and its headers, at DEBUG. */
+    static final List<String> WIRE_LOGGERS =
+            List.of("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers");
+
     @Override
     public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
         return ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(eventType);
@@ -43,6 +49,11 @@ public final class LogMaskingListener implements SmartApplicationListener {
     @Override
     public void onApplicationEvent(ApplicationEvent event) {
         ConfigurableEnvironment environment = ((ApplicationEnvironmentPreparedEvent) event).getEnvironment();
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            for (String name : WIRE_LOGGERS) {
+                context.getLogger(name).setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
         if (!environment.getProperty("keyrotator.logging.mask", Boolean.class, true)) {
             return;
         }

@@ -24,7 +24,7 @@ class KeyValidatorTests {
                     Duration.ofHours(24),
                     Duration.ZERO,
                     new KeyDefaults.Generator(32, "base64url")),
-            new VaultProperties("secret", "api-keys", true),
+            new VaultProperties("secret", "api-keys", true, 64),
             new RotationProperties(
                     new RotationProperties.Scheduler(
                             Duration.ofSeconds(10), 100, 8, Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(1)),

@@ -48,6 +48,11 @@ public final class OpenBaoServer implements AutoCloseable {
         return server;
     }
 
+    /** The {@code bao} binary the servers run, for a test that starts one with flags of its own. */
+    public static Path binary() {
+        return BaoBinary.find();
+    }
+
     /** Where dev servers write their raw audit logs: every request and answer, secrets in clear. */
     public static final Path AUDIT_LOGS = Path.of("target", "test-logs", "openbao-audit");
 

@@ -11,11 +11,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.vault.authentication.TokenAuthentication;
-import org.springframework.vault.client.ClientHttpRequestFactoryFactory;
 import org.springframework.vault.client.VaultEndpoint;
 import org.springframework.vault.core.VaultTemplate;
-import org.springframework.vault.support.ClientOptions;
-import org.springframework.vault.support.SslConfiguration;
 
 /**
  * The contract, against a real OpenBao server of this class's own: the seal test must not disturb
@@ -101,9 +98,12 @@ class SpringVaultSecretStoreIntegrationTests extends SecretStoreContractTests {
                 .isInstanceOf(SecretStorePermissionDeniedException.class);
     }
 
+    /** A store on the HTTP client the service uses ({@link VaultHttpClient}), with its default pool. */
     static SecretStore storeFor(URI address, String token) {
-        var requestFactory = ClientHttpRequestFactoryFactory.create(
-                new ClientOptions(Duration.ofSeconds(2), Duration.ofSeconds(5)), SslConfiguration.unconfigured());
+        var vault = new org.springframework.cloud.vault.config.VaultProperties();
+        vault.setConnectionTimeout(2_000);
+        vault.setReadTimeout(5_000);
+        var requestFactory = VaultHttpClient.create(vault, 64);
         VaultTemplate template = new VaultTemplate(
                 VaultEndpoint.from(address), requestFactory, () -> new TokenAuthentication(token).login());
         return new SpringVaultSecretStore(template);

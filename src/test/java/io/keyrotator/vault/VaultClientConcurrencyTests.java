@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Concurrent rotations must not queue for a connection to Vault. Spring Vault picks its HTTP client
- * from the class path; with Apache HttpClient 5 it used a pool of 5 connections, so 16 rotations
- * waiting on a slow Vault took three times as long as they should (the benchmark's slowed-Vault
- * scenario). 16 reads of a secret Vault answers after a second must all be at Vault at once: the
+ * Concurrent rotations must not queue for a connection to Vault. Spring Vault builds Apache
+ * HttpClient 5 with a pool of 5 connections, on which 16 rotations waiting on a slow Vault took three
+ * times as long as they should (the benchmark's slowed-Vault scenario); {@link VaultHttpClient}
+ * builds its own pool. 16 reads of a secret Vault answers after a second must all be at Vault at once: the
  * fake Vault counts how many requests it holds at the same moment (a count, not a stopwatch, so a
  * loaded machine cannot fail it).
  */

@@ -32,7 +32,7 @@ class WebhookSecretsTests {
             8,
             "keyrotator/webhooks");
     private final WebhookSecrets secrets =
-            new WebhookSecrets(store, new VaultProperties("secret", "api-keys", true), properties, clock);
+            new WebhookSecrets(store, new VaultProperties("secret", "api-keys", true, 64), properties, clock);
     private final UUID id = UUID.randomUUID();
 
     @Test
