@@ -1,20 +1,29 @@
 package io.keyrotator.vault;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.ProxySelector;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.impl.routing.SystemDefaultRoutePlanner;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.ssl.HttpsSupport;
+import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.reactor.ssl.SSLBufferMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -38,9 +47,9 @@ import org.springframework.vault.support.SslConfiguration.KeyStoreConfiguration;
  * Vault queued; the pool here holds {@code keyrotator.vault.max-connections}.
  *
  * <p>Timeouts, proxy and redirects are Spring Vault's: {@code spring.cloud.vault.connection-timeout}
- * to connect and to wait for a pooled connection, {@code read-timeout} for the answer. Nothing is
- * retried behind the caller's back: a CAS write that may have been applied is resolved by reading
- * it back (VaultWriter), never by sending it again. TLS ({@code spring.cloud.vault.ssl.*}) is loaded
+ * to connect and to wait for a pooled connection, {@code read-timeout} for the answer. A CAS write
+ * that may have been applied is resolved by reading it back (VaultWriter), never by sending it
+ * again; only a read that met a dead pooled connection is retried ({@link StaleConnectionRetry}). TLS ({@code spring.cloud.vault.ssl.*}) is loaded
  * by Spring Vault's own code, whose public JDK-client builder reads the stores; its SSL context
  * is taken from there.
  */
@@ -76,10 +85,42 @@ final class VaultHttpClient {
                         .setResponseTimeout(read)
                         .setRedirectsEnabled(true)
                         .build())
-                .disableAutomaticRetries()
+                .setRetryStrategy(new StaleConnectionRetry(pool))
                 .evictIdleConnections(TimeValue.ofSeconds(30))
                 .build();
         return new HttpComponentsClientHttpRequestFactory(client);
+    }
+
+    /**
+     * After an I/O error the pooled connections most likely share its fate (Vault restarted, a
+     * proxy dropped them): the idle ones are closed, and a GET or DELETE that met a dead pooled
+     * connection is sent once more, on a new one. A POST is never resent, since Vault may have
+     * applied it; nor is anything after a timeout, a refused connection or a TLS error, nor any
+     * answer, a 503 or 429 included: those reach the caller as they came.
+     */
+    private static final class StaleConnectionRetry extends DefaultHttpRequestRetryStrategy {
+
+        private final PoolingHttpClientConnectionManager pool;
+
+        StaleConnectionRetry(PoolingHttpClientConnectionManager pool) {
+            super(
+                    1,
+                    TimeValue.ZERO_MILLISECONDS,
+                    List.of(
+                            InterruptedIOException.class,
+                            UnknownHostException.class,
+                            ConnectException.class,
+                            NoRouteToHostException.class,
+                            SSLException.class),
+                    List.of());
+            this.pool = pool;
+        }
+
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException failure, int execCount, HttpContext context) {
+            pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
+            return super.retryRequest(request, failure, execCount, context);
+        }
     }
 
     private static DefaultClientTlsStrategy tls(
