@@ -49,6 +49,19 @@ class DispatchSteps {
         return deliveries.claim(now, now.plus(lease), limit);
     }
 
+    /**
+     * Fans out up to {@code fanLimit} new events, then claims what is due, in one transaction: the
+     * claim sees the deliveries just made, and a pass that finds nothing costs one commit.
+     */
+    @Transactional
+    public Claim fanOutAndClaim(int fanLimit, int claimLimit, java.time.Duration lease) {
+        int fanned = fanOut(fanLimit);
+        return new Claim(fanned, claim(claimLimit, lease));
+    }
+
+    /** What {@link #fanOutAndClaim} did: events fanned out, deliveries claimed. */
+    record Claim(int fanned, List<DeliveryRecords.Claimed> claimed) {}
+
     /** The subscriptions of a claimed batch, read once for the batch. */
     @Transactional(readOnly = true)
     public Map<UUID, Subscription> subscriptionsOf(List<DeliveryRecords.Claimed> claimed) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -38,6 +39,8 @@ class Dispatcher implements SmartLifecycle {
 
     private final PollingLoop loop;
     private volatile long waitMillis;
+    private volatile @Nullable Instant backlogReadAt;
+    private volatile @Nullable Instant nextDue;
 
     Dispatcher(
             DispatchSteps steps,
@@ -88,7 +91,6 @@ class Dispatcher implements SmartLifecycle {
      */
     int runOnce() throws InterruptedException {
         results.record(List.of());
-        steps.fanOut(BATCH);
         InFlight inFlight = new InFlight(senders, attempt, properties.concurrency());
         int attempts = 0;
         boolean due = true;
@@ -96,10 +98,11 @@ class Dispatcher implements SmartLifecycle {
             due &= !stopped;
             if (due && inFlight.outstanding() <= BATCH / 2) {
                 try {
-                    List<DeliveryRecords.Claimed> claimed = steps.claim(BATCH - inFlight.outstanding(), lease());
+                    DispatchSteps.Claim claim = steps.fanOutAndClaim(BATCH, BATCH - inFlight.outstanding(), lease());
+                    List<DeliveryRecords.Claimed> claimed = claim.claimed();
                     if (claimed.isEmpty()) {
-                        // events beyond the first fan-out's batch, or committed since: no wait for a wake-up
-                        due = steps.fanOut(BATCH) > 0;
+                        // a full fan-out leaves more events; an event committed from now on wakes the loop
+                        due = claim.fanned() == BATCH;
                     } else {
                         inFlight.submit(claimed, steps.subscriptionsOf(claimed));
                         attempts += claimed.size();
@@ -120,10 +123,8 @@ class Dispatcher implements SmartLifecycle {
             inFlight.await(due ? BATCH / 2 : 0, RECORD_EVERY);
             results.record(inFlight.takeResults());
         }
-        DeliveryRecords.Backlog backlog = steps.backlog();
-        metrics.pending(backlog.pending());
+        Instant next = backlogAfter(attempts);
         long poll = properties.pollInterval().toMillis();
-        Instant next = backlog.nextDue();
         waitMillis = next == null
                 ? poll
                 : Math.max(
@@ -133,6 +134,28 @@ class Dispatcher implements SmartLifecycle {
                                 java.time.Duration.between(clock.instant(), next)
                                         .toMillis()));
         return attempts;
+    }
+
+    /**
+     * When the earliest retry falls due. Read again (with the pending gauge) after a pass that made
+     * attempts, whose results moved it, when the retry it knew of is due, and otherwise once per poll
+     * interval: a pass that found nothing to send, the one each rotation's event wakes when no
+     * subscription wants it, changed nothing there.
+     */
+    private @Nullable Instant backlogAfter(int attempts) {
+        Instant now = clock.instant();
+        Instant readAt = backlogReadAt;
+        Instant due = nextDue;
+        if (attempts > 0
+                || readAt == null
+                || !now.isBefore(readAt.plus(properties.pollInterval()))
+                || (due != null && !due.isAfter(now))) {
+            DeliveryRecords.Backlog backlog = steps.backlog();
+            metrics.pending(backlog.pending());
+            nextDue = backlog.nextDue();
+            backlogReadAt = now;
+        }
+        return nextDue;
     }
 
     /**

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The floor's share of keyrotator's webhook dispatcher: woken after each commit that wrote events,
- * coalescing wake-ups as keyrotator's does, one pass sends the same transactions (fan out, claim,
- * fan out again when nothing was due, the backlog) on a connection of its own. With no subscriptions it delivers
+ * coalescing wake-ups as keyrotator's does, one pass sends the same transactions (fan out and claim
+ * in one, the backlog when keyrotator reads it) on a connection of its own. With no subscriptions it delivers
  * nothing, like keyrotator in the rotation scenarios.
  */
 final class FloorDispatcher implements AutoCloseable {
@@ -23,6 +23,7 @@ final class FloorDispatcher implements AutoCloseable {
     private final Semaphore wakeUp = new Semaphore(0);
     private final Thread loop;
     private volatile boolean running = true;
+    private Instant backlogReadAt;
 
     FloorDispatcher(Connection connection) {
         this.connection = connection;
@@ -67,20 +68,16 @@ final class FloorDispatcher implements AutoCloseable {
                 db.update(MARK_FANNED, event.get("id"));
             }
         }
-        db.commit();
         Instant now = Instant.now();
-        db.begin(false);
         List<Map<String, Object>> claimed = db.query(CLAIM_DELIVERIES, at(now), 100, at(now.plusSeconds(40)));
         db.commit();
-        if (claimed.isEmpty()) {
-            // keyrotator looks for events committed since its fan-out before it waits again
-            db.begin(false);
-            db.query(UNFANNED, 100);
+        // keyrotator reads the backlog after a pass that sent something, else once per poll interval
+        if (!claimed.isEmpty() || backlogReadAt == null || now.isAfter(backlogReadAt.plusSeconds(5))) {
+            db.begin(true);
+            db.query(BACKLOG);
             db.commit();
+            backlogReadAt = now;
         }
-        db.begin(true);
-        db.query(BACKLOG);
-        db.commit();
     }
 
     private void rollbackQuietly() {

@@ -13,7 +13,7 @@ import java.util.stream.LongStream;
 /**
  * The floor's copy of keyrotator's {@code VaultSync}: woken after each confirming commit, one pass
  * claims the pending keys in one statement, destroys the versions between the watermarks and
- * merge-patches custom_metadata for each, and settles the batch in one more statement, on a
+ * merge-patches custom_metadata for each, and settles the batch in one more transaction, on a
  * connection of its own, off the rotation's latency as in keyrotator.
  */
 final class FloorSync implements AutoCloseable {
@@ -86,6 +86,11 @@ final class FloorSync implements AutoCloseable {
                 return;
             } catch (Exception e) {
                 // the next pass claims again once the lease has run out
+                try {
+                    db.rollback();
+                } catch (Exception ignored) {
+                    // the next pass starts afresh
+                }
             }
         }
     }
@@ -120,14 +125,18 @@ final class FloorSync implements AutoCloseable {
             below.add(destroyBelow);
             versions.add((Long) work.get("last_vault_version"));
         }
-        if (!ids.isEmpty()) {
-            db.update(DONE, array(ids), array(below), array(versions));
+        if (ids.isEmpty()) {
+            return;
         }
+        // keyrotator settles the batch and answers the leak records in one transaction
+        db.begin(false);
+        db.update(DONE, array(ids), array(below), array(versions));
         for (Map<String, Object> work : claimed) {
             if ((Long) work.get("destroy_below") > (Long) work.get("destroyed_below")) {
                 db.update(LEAKS_DESTROYED, Jdbc.at(java.time.Instant.now()), work.get("id"), work.get("destroy_below"));
             }
         }
+        db.commit();
     }
 
     private static String array(List<Long> values) {

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * {@code custom_metadata} match the database. The confirming transaction records them as pending,
  * so a crash cannot lose them, and wakes this worker on commit. Per key it costs two Vault calls (a
  * destroy of the versions between the watermarks, a merge patch of the metadata: neither needs a
- * read first); per batch one claim and one settling statement. A key whose work fails backs off on
+ * read first); per batch one claim and one settling transaction. A key whose work fails backs off on
  * its own and the queue moves past it.
  */
 @Component
@@ -39,6 +39,7 @@ public class VaultSync implements SmartLifecycle {
     private final SyncRecords records;
     private final VaultProperties vault;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final org.springframework.transaction.support.TransactionOperations transactions;
     private final PollingLoop loop;
 
     VaultSync(
@@ -46,11 +47,13 @@ public class VaultSync implements SmartLifecycle {
             SyncRecords records,
             VaultProperties vault,
             RotationProperties properties,
-            org.springframework.context.ApplicationEventPublisher events) {
+            org.springframework.context.ApplicationEventPublisher events,
+            org.springframework.transaction.support.TransactionOperations transactions) {
         this.store = store;
         this.records = records;
         this.vault = vault;
         this.events = events;
+        this.transactions = transactions;
         Duration poll = properties.scheduler().pollInterval();
         this.loop = new PollingLoop("vault-sync", poll, () -> {
             runOnce();
@@ -85,8 +88,7 @@ public class VaultSync implements SmartLifecycle {
                     }
                 }
             } finally {
-                records.done(done);
-                announceDestroyed(done);
+                settle(done);
             }
             synced += done.size();
             if (batch.size() < BATCH) {
@@ -95,21 +97,24 @@ public class VaultSync implements SmartLifecycle {
         }
     }
 
-    private void announceDestroyed(List<SyncRecords.Work> done) {
-        if (!vault.destroySuperseded()) {
+    /**
+     * Records the batch as done and announces its destroyed versions in one transaction, so the
+     * leak records a destruction answers commit with it: one commit per batch. Should that
+     * transaction fail, the batch's lease runs out and its work, which is idempotent, is done again.
+     */
+    private void settle(List<SyncRecords.Work> done) {
+        if (done.isEmpty()) {
             return;
         }
-        for (SyncRecords.Work work : done) {
-            if (work.mustDestroy()) {
-                try {
-                    events.publishEvent(
-                            new io.keyrotator.rotation.VersionsDestroyed(work.keyId(), work.destroyBelow()));
-                } catch (RuntimeException e) {
-                    // the destruction itself is recorded; a listener's failure must not undo the batch
-                    log.warn("A listener of destroyed versions of key id {} failed: {}", work.keyId(), e.getMessage());
-                }
+        transactions.executeWithoutResult(status -> {
+            records.done(done);
+            if (vault.destroySuperseded()) {
+                done.stream()
+                        .filter(SyncRecords.Work::mustDestroy)
+                        .forEach(work -> events.publishEvent(
+                                new io.keyrotator.rotation.VersionsDestroyed(work.keyId(), work.destroyBelow())));
             }
-        }
+        });
     }
 
     private void apply(SyncRecords.Work work) {
