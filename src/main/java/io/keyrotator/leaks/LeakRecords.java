@@ -133,12 +133,24 @@ class LeakRecords {
             int attempts,
             String channel) {}
 
-    /** The emergency rotation confirmed: invalid now, destroyed once the KV versions below {@code destroyBelow} are. */
-    boolean rotated(UUID id, Instant invalidatedAt, long destroyBelow) {
+    /**
+     * The emergency rotation confirmed: invalid now, destroyed once the KV versions below {@code
+     * destroyBelow} are, which the Vault sync may have done already. The key's row is locked
+     * first, as the sync's settling transaction does before it answers the reports ({@link
+     * #destroyed}): one of the two transactions waits for the other and sees its write, so a
+     * destruction is never missed between them.
+     */
+    boolean rotated(UUID id, Instant invalidatedAt, long destroyBelow, Instant now) {
         return jdbc.sql("""
-                        UPDATE leak_report SET outcome = 'ROTATED', invalidated_at = ?, destroy_below = ?,
-                            attempt_after = NULL, last_failure = NULL
-                        WHERE id = ? AND outcome = 'PENDING'""").params(timestamp(invalidatedAt), destroyBelow, id).update() == 1;
+                        UPDATE leak_report r SET outcome = 'ROTATED', invalidated_at = ?, destroy_below = ?,
+                            attempt_after = NULL, last_failure = NULL,
+                            destroyed_at = CASE WHEN k.destroyed_below >= ? THEN ?::timestamptz END
+                        FROM (SELECT id, destroyed_below FROM managed_key
+                              WHERE id = (SELECT key_id FROM leak_report WHERE id = ?) FOR SHARE) k
+                        WHERE r.id = ? AND r.outcome = 'PENDING' AND k.id = r.key_id""")
+                        .params(timestamp(invalidatedAt), destroyBelow, destroyBelow, timestamp(now), id, id)
+                        .update()
+                == 1;
     }
 
     void failed(UUID id, String reason, Instant attemptAfter) {

@@ -114,7 +114,7 @@ class LeakService {
                 invalidatedAt = retired.retiredAt() != null ? retired.retiredAt() : clock.instant();
                 destroyBelow = catalog.destruction(retired.keyId()).destroyBelow();
             }
-            steps.rotated(pending.id(), leaked.get(), invalidatedAt, destroyBelow)
+            steps.rotated(pending.id(), leaked.get(), invalidatedAt, destroyBelow, clock.instant())
                     .ifPresent(report -> metrics.reached(report, reporter));
         } catch (RateLimitedException e) {
             records.failed(pending.id(), "rate-limited", clock.instant().plusSeconds(e.retryAfterSeconds()));

@@ -91,8 +91,9 @@ class LeakSteps {
 
     /** The emergency rotation confirmed (or the version was made invalid meanwhile): ROTATED. */
     @Transactional
-    public Optional<LeakReport> rotated(UUID id, KeyVersion leaked, Instant invalidatedAt, long destroyBelow) {
-        if (!records.rotated(id, invalidatedAt, destroyBelow)) {
+    public Optional<LeakReport> rotated(
+            UUID id, KeyVersion leaked, Instant invalidatedAt, long destroyBelow, Instant now) {
+        if (!records.rotated(id, invalidatedAt, destroyBelow, now)) {
             return Optional.empty();
         }
         LeakReport report = records.find(id).orElseThrow();

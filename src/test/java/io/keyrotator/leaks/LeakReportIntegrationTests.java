@@ -239,6 +239,9 @@ class LeakReportIntegrationTests {
                 LeakCommands.emergency(new LeakRecords.Pending(
                         pending.id(), name, versionId, "tester", null, pending.reportedAt(), 0, "api")));
         assertThat(api.get("/api/v1/leaks/" + pending.id()).json()).containsEntry("outcome", "PENDING");
+        // and the Vault sync destroyed the leaked version before the worker came
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> store.read(path(name), 1).isEmpty());
 
         clock.advance(Duration.ofMinutes(2));
         worker.runOnce();
@@ -247,6 +250,9 @@ class LeakReportIntegrationTests {
                 .until(() -> "ROTATED"
                         .equals(api.get("/api/v1/leaks/" + pending.id()).json().get("outcome")));
         assertThat(versionStates(name)).as("one rotation between the two").containsExactly("CURRENT", "RETIRED");
+        assertThat(api.get("/api/v1/leaks/" + pending.id()).json().get("destroyedAt"))
+                .as("a destruction that came first is recorded with the report")
+                .isNotNull();
     }
 
     @Test
