@@ -44,14 +44,19 @@ public final class PollingLoop {
 
     /** Ends the current sleep once the current transaction commits (at once outside one). */
     public void wakeAfterCommit() {
+        afterCommit(this::wake);
+    }
+
+    /** Runs {@code action} once the current transaction commits, at once outside one; never on a rollback. */
+    public static void afterCommit(Runnable action) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            wake();
+            action.run();
             return;
         }
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
-                wake();
+                action.run();
             }
         });
     }

@@ -41,7 +41,8 @@ final class Floor implements AutoCloseable {
         return Load.run(
                 connections.size(),
                 perWorker,
-                w -> new FloorRotation(new Jdbc(connections.get(w)), vault, keys.get(w), dispatcher::wake, sync::wake));
+                w -> new FloorRotation(
+                        new Jdbc(connections.get(w)), vault, keys.get(w), dispatcher::wake, sync::handOver));
     }
 
     @Override

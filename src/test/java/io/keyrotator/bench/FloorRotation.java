@@ -28,18 +28,23 @@ final class FloorRotation implements Load.Operation {
     private final FloorVault vault;
     private final String name;
     private final Runnable wakeDispatcher;
-    private final Runnable wakeSync;
+    private final java.util.function.Consumer<Map<String, Object>> handOver;
     private Map<String, Object> row;
     private long lastWritten;
     private final String owner = "floor:" + UUID.randomUUID();
     private final SecureRandom random = new SecureRandom();
 
-    FloorRotation(Jdbc db, FloorVault vault, String name, Runnable wakeDispatcher, Runnable wakeSync) {
+    FloorRotation(
+            Jdbc db,
+            FloorVault vault,
+            String name,
+            Runnable wakeDispatcher,
+            java.util.function.Consumer<Map<String, Object>> handOver) {
         this.db = db;
         this.vault = vault;
         this.name = name;
         this.wakeDispatcher = wakeDispatcher;
-        this.wakeSync = wakeSync;
+        this.handOver = handOver;
     }
 
     @Override
@@ -66,10 +71,10 @@ final class FloorRotation implements Load.Operation {
         Instant validUntil = now.plusSeconds(key.overlapSeconds());
         long[] began = begin(key, fingerprint, validUntil, now);
         long written = vault.write(key.mount(), key.path(), payload(latest, fresh, validUntil, now), key.cas());
-        confirm(key, began[0], began[1], written, validUntil);
+        Map<String, Object> leased = confirm(key, began[0], began[1], written, validUntil);
         lastWritten = written;
         wakeDispatcher.run();
-        wakeSync.run();
+        handOver.accept(leased);
     }
 
     /** tx 1: returns the new version's id and the intent's id. */
@@ -113,10 +118,11 @@ final class FloorRotation implements Load.Operation {
     }
 
     /**
-     * tx 2: confirm the intent, promote the versions, schedule, write the outbox events from the
-     * rows the updates returned.
+     * tx 2: confirm the intent, promote the versions, schedule and lease the side effects, write the
+     * outbox events from the rows the updates returned; returns the leased work (null: none).
      */
-    private void confirm(Key key, long versionId, long intentId, long written, Instant validUntil) throws Exception {
+    private Map<String, Object> confirm(Key key, long versionId, long intentId, long written, Instant validUntil)
+            throws Exception {
         Instant now = Instant.now();
         db.begin(false);
         try {
@@ -126,20 +132,24 @@ final class FloorRotation implements Load.Operation {
             db.query(RETIRE_CURRENT, at(validUntil), at(validUntil), at(validUntil), at(now), key.id());
             Map<String, Object> current =
                     db.query(BECOME_CURRENT, written, at(now), versionId).get(0);
-            db.update(
-                    RECORD_WRITE,
-                    written,
-                    at(now),
-                    at(now.plusSeconds(key.periodSeconds())),
-                    dropped,
-                    written,
-                    at(now),
-                    key.id());
+            Map<String, Object> work = db.query(
+                            RECORD_WRITE,
+                            written,
+                            at(now),
+                            at(now.plusSeconds(key.periodSeconds())),
+                            dropped,
+                            written,
+                            at(now),
+                            30,
+                            key.id(),
+                            30)
+                    .get(0);
             event(current, "key.rotated", written, now);
             if (dropped) {
                 event(current, "key.previous_expired", written, now);
             }
             db.commit();
+            return Boolean.TRUE.equals(work.get("leased")) ? work : null;
         } catch (Exception e) {
             db.rollback();
             throw e;

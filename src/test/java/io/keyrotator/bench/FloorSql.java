@@ -47,11 +47,13 @@ final class FloorSql {
             + " COALESCE(vault_version, ?), activated_at = ?, activate_at = NULL, delay_reported_at = NULL WHERE id = ?"
             + " RETURNING "
             + VERSION_COLUMNS;
-    static final String RECORD_WRITE = "UPDATE managed_key SET last_vault_version = ?,"
+    static final String RECORD_WRITE = "UPDATE managed_key k SET last_vault_version = ?,"
             + " last_rotated_at = COALESCE(?, last_rotated_at), next_rotation_at = COALESCE(?, next_rotation_at),"
             + " destroy_below = CASE WHEN ? THEN ? ELSE destroy_below END, next_attempt_at = NULL,"
             + " last_failure_at = NULL, last_failure_reason = NULL, failure_count = 0, metadata_synced = FALSE,"
-            + " updated_at = ? WHERE id = ?";
+            + " updated_at = ?, sync_after = CASE WHEN sync_after IS NULL OR sync_after <= now()"
+            + " THEN now() + make_interval(secs => ?) ELSE sync_after END WHERE id = ?"
+            + " RETURNING " + FloorSync.WORK + ", k.sync_after = now() + make_interval(secs => ?) AS leased";
     static final String INSERT_EVENT =
             "INSERT INTO webhook_event (id, type, key_name, payload, created_at) VALUES (?, ?, ?, ?, ?)";
 

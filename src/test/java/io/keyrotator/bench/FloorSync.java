@@ -11,12 +11,25 @@ import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
 /**
- * The floor's copy of keyrotator's {@code VaultSync}: woken after each confirming commit, one pass
- * claims the pending keys in one statement, destroys the versions between the watermarks and
+ * The floor's copy of keyrotator's {@code VaultSync}: handed the work each confirming write leased,
+ * one pass does it with no claim (a claim only when a settle left keys pending, or every 5 s), destroys the versions between the watermarks and
  * merge-patches custom_metadata for each, and settles the batch in one more transaction, on a
  * connection of its own, off the rotation's latency as in keyrotator.
  */
 final class FloorSync implements AutoCloseable {
+
+    /** The columns of one key's work, as keyrotator's {@code SyncRecords.WORK}. */
+    static final String WORK = """
+            k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
+                k.last_vault_version, k.metadata_synced, k.last_rotated_at,
+                (SELECT v.version FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS version,
+                (SELECT v.fingerprint FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS fingerprint,
+                (SELECT v.trigger FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS trigger,
+                (SELECT v.valid_until FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1) AS until""";
 
     static final String CLAIM = """
             WITH due AS (
@@ -27,23 +40,15 @@ final class FloorSync implements AutoCloseable {
                 LIMIT ? FOR UPDATE SKIP LOCKED)
             UPDATE managed_key k SET sync_after = now() + make_interval(secs => ?)
             FROM due WHERE k.id = due.id
-            RETURNING k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
-                k.last_vault_version, k.metadata_synced, k.last_rotated_at,
-                (SELECT v.version FROM key_version v
-                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS version,
-                (SELECT v.fingerprint FROM key_version v
-                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS fingerprint,
-                (SELECT v.trigger FROM key_version v
-                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1) AS trigger,
-                (SELECT v.valid_until FROM key_version v
-                    WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1) AS until""";
+            RETURNING """ + WORK;
     static final String DONE = """
             UPDATE managed_key k
             SET destroyed_below = GREATEST(k.destroyed_below, d.below),
                 metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
                 sync_after = NULL, sync_failures = 0
             FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
-            WHERE k.id = d.id""";
+            WHERE k.id = d.id
+            RETURNING NOT k.metadata_synced""";
     /** The leak worker's answer to each batch's destroyed versions, a statement per key. */
     static final String LEAKS_DESTROYED = "UPDATE leak_report SET destroyed_at = ? WHERE key_id = ?"
             + " AND destroyed_at IS NULL AND destroy_below IS NOT NULL AND destroy_below <= ?";
@@ -54,6 +59,9 @@ final class FloorSync implements AutoCloseable {
     private final Semaphore wakeUp = new Semaphore(0);
     private final Thread loop;
     private volatile boolean running = true;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Map<String, Object>> handed =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private long lastClaimNanos = System.nanoTime();
 
     FloorSync(Connection connection, FloorVault vault) {
         this.connection = connection;
@@ -62,8 +70,12 @@ final class FloorSync implements AutoCloseable {
         this.loop = Thread.ofPlatform().name("floor-sync").start(this::loop);
     }
 
-    void wake() {
-        wakeUp.release();
+    /** The work keyrotator's confirming write leased and hands to its worker (null: none was leased). */
+    void handOver(Map<String, Object> work) {
+        if (work != null) {
+            handed.add(work);
+            wakeUp.release();
+        }
     }
 
     @Override
@@ -95,8 +107,21 @@ final class FloorSync implements AutoCloseable {
         }
     }
 
+    /** Handed-over work first; a claim when a settle left keys pending or the poll interval passed. */
     private void pass() throws Exception {
-        List<Map<String, Object>> claimed = db.query(CLAIM, 100, 30);
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (Map<String, Object> work = handed.poll(); work != null; work = handed.poll()) {
+            batch.add(work);
+        }
+        int pending = batch.isEmpty() ? 0 : work(batch);
+        if (pending > 0 || System.nanoTime() - lastClaimNanos >= TimeUnit.SECONDS.toNanos(5)) {
+            lastClaimNanos = System.nanoTime();
+            work(db.query(CLAIM, 100, 30));
+        }
+    }
+
+    /** Does the batch's Vault work and settles it; returns how many keys were left pending. */
+    private int work(List<Map<String, Object>> claimed) throws Exception {
         List<Long> ids = new ArrayList<>();
         List<Long> below = new ArrayList<>();
         List<Long> versions = new ArrayList<>();
@@ -126,17 +151,20 @@ final class FloorSync implements AutoCloseable {
             versions.add((Long) work.get("last_vault_version"));
         }
         if (ids.isEmpty()) {
-            return;
+            return 0;
         }
         // keyrotator settles the batch and answers the leak records in one transaction
         db.begin(false);
-        db.update(DONE, array(ids), array(below), array(versions));
+        int pending = (int) db.query(DONE, array(ids), array(below), array(versions)).stream()
+                .filter(row -> Boolean.TRUE.equals(row.values().iterator().next()))
+                .count();
         for (Map<String, Object> work : claimed) {
             if ((Long) work.get("destroy_below") > (Long) work.get("destroyed_below")) {
                 db.update(LEAKS_DESTROYED, Jdbc.at(java.time.Instant.now()), work.get("id"), work.get("destroy_below"));
             }
         }
         db.commit();
+        return pending;
     }
 
     private static String array(List<Long> values) {

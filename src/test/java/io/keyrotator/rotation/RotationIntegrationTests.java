@@ -312,14 +312,21 @@ class RotationIntegrationTests {
         jdbc.sql("UPDATE managed_key SET metadata_synced = FALSE").update();
         api.post("/api/v1/keys/" + healthy + "/rotations", Map.of("overlap", "PT0S"));
 
+        // the healthy key's rotation hands its work over; the poison key, made pending behind the
+        // service's back, waits for the next claim (at most a poll interval, 10 s)
         org.awaitility.Awaitility.await("the healthy key synced past the poison one")
-                .atMost(Duration.ofSeconds(10))
+                .atMost(Duration.ofSeconds(25))
                 .until(() -> jdbc.sql("SELECT count(*) FROM managed_key WHERE name = ? AND metadata_synced"
-                                        + " AND destroy_below = destroyed_below")
-                                .param(healthy)
-                                .query(Long.class)
-                                .single()
-                        == 1);
+                                                + " AND destroy_below = destroyed_below")
+                                        .param(healthy)
+                                        .query(Long.class)
+                                        .single()
+                                == 1
+                        && jdbc.sql("SELECT sync_failures FROM managed_key WHERE name = ?")
+                                        .param(poison)
+                                        .query(Integer.class)
+                                        .single()
+                                > 0);
 
         Map<String, Object> backoff = jdbc.sql(
                         "SELECT sync_failures, sync_after > now() + interval '2 seconds' AS later"

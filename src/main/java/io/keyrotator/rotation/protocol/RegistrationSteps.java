@@ -30,6 +30,7 @@ class RegistrationSteps {
     private final IntentRecords intents;
     private final Schedule schedule;
     private final InstanceId owner;
+    private final VaultSync sync;
     private final RotationProperties properties;
     private final Clock clock;
 
@@ -39,9 +40,11 @@ class RegistrationSteps {
             IntentRecords intents,
             Schedule schedule,
             InstanceId owner,
+            VaultSync sync,
             RotationProperties properties,
             Clock clock) {
         this.keys = keys;
+        this.sync = sync;
         this.versions = versions;
         this.intents = intents;
         this.schedule = schedule;
@@ -80,7 +83,8 @@ class RegistrationSteps {
         ManagedKey key = keys.lock(id);
         KeyVersion version = versions.insert(id, State.PENDING, fingerprint, Trigger.REGISTRATION, actor, null, now);
         versions.becomeCurrent(version.id(), vaultVersion, now);
-        keys.recordWrite(id, vaultVersion, now, schedule.next(key, now), false, now);
+        sync.handOverAfterCommit(
+                keys.recordWrite(id, vaultVersion, now, schedule.next(key, now), false, now, VaultSync.LEASE));
         return versions.findById(version.id()).orElseThrow();
     }
 
@@ -98,7 +102,8 @@ class RegistrationSteps {
         // every older version holds a key that is no longer valid
         keys.recordAdoption(keyId, vaultVersion, vaultVersion, now);
         if (key.nextRotationAt() == null) {
-            keys.recordWrite(keyId, vaultVersion, now, schedule.next(key, now), false, now);
+            sync.handOverAfterCommit(
+                    keys.recordWrite(keyId, vaultVersion, now, schedule.next(key, now), false, now, VaultSync.LEASE));
         }
         return versions.findById(version.id()).orElseThrow();
     }

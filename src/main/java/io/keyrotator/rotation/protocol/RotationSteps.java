@@ -183,10 +183,12 @@ public class RotationSteps {
         boolean dropped = false;
         KeyVersion confirmed = null;
         KeyVersion steppedDown = null;
+        Optional<io.keyrotator.rotation.store.SyncRecords.Work> leased = Optional.empty();
         switch (intent.kind()) {
             case REGISTER -> {
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
-                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), false, now);
+                leased = keys.recordWrite(
+                        key.id(), writtenVersion, now, schedule.next(key, now), false, now, VaultSync.LEASE);
             }
             case ROTATE, PROMOTE -> {
                 State[] dropping = intent.kind() == Kind.ROTATE
@@ -197,21 +199,23 @@ public class RotationSteps {
                         .filter(v -> v.state() == State.PREVIOUS)
                         .orElse(null);
                 confirmed = versions.becomeCurrent(versionId, writtenVersion, now);
-                keys.recordWrite(key.id(), writtenVersion, now, schedule.next(key, now), dropped, now);
+                leased = keys.recordWrite(
+                        key.id(), writtenVersion, now, schedule.next(key, now), dropped, now, VaultSync.LEASE);
             }
             case PUBLISH -> {
                 Instant activeAt = Objects.requireNonNull(intent.nextActiveAt());
                 dropped = versions.retire(key.id(), now, State.PREVIOUS, State.NEXT) > 0;
                 confirmed = versions.becomeNext(versionId, writtenVersion, activeAt);
-                keys.recordWrite(key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now);
+                leased = keys.recordWrite(
+                        key.id(), writtenVersion, null, schedule.next(key, activeAt), dropped, now, VaultSync.LEASE);
             }
             case CLOSE -> {
                 versions.retire(key.id(), now, State.PREVIOUS);
-                keys.recordWrite(key.id(), writtenVersion, null, null, true, now);
+                leased = keys.recordWrite(key.id(), writtenVersion, null, null, true, now, VaultSync.LEASE);
             }
         }
         events.written(key, intent.kind(), writtenVersion, dropped, now, confirmed, steppedDown);
-        sync.wakeAfterCommit();
+        sync.handOverAfterCommit(leased);
         return Optional.of(
                 confirmed != null ? confirmed : versions.findById(versionId).orElseThrow());
     }

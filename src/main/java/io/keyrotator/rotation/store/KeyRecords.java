@@ -248,21 +248,30 @@ public class KeyRecords {
         jdbc.sql("DELETE FROM managed_key WHERE id = ?").param(id).update();
     }
 
-    /** A confirmed write: the new cas, and what it changed of the schedule and of what to destroy. */
-    public void recordWrite(
+    /**
+     * A confirmed write: the new cas, and what it changed of the schedule and of what to destroy.
+     * Its Vault side effects are now pending; when no lease on them is held (a sync in flight, a
+     * backoff), the write takes one for {@code syncLease} and returns the work, for this replica's
+     * worker to do at once without claiming it (empty: the holder's settle leaves it claimable).
+     */
+    public Optional<SyncRecords.Work> recordWrite(
             long id,
             long vaultVersion,
             @Nullable Instant rotatedAt,
             @Nullable Instant nextRotationAt,
             boolean dropsKeys,
-            Instant now) {
-        jdbc.sql("""
-                        UPDATE managed_key SET last_vault_version = ?, last_rotated_at = COALESCE(?, last_rotated_at),
+            Instant now,
+            java.time.Duration syncLease) {
+        return jdbc.sql("""
+                        UPDATE managed_key k SET last_vault_version = ?, last_rotated_at = COALESCE(?, last_rotated_at),
                             next_rotation_at = COALESCE(?, next_rotation_at),
                             destroy_below = CASE WHEN ? THEN ? ELSE destroy_below END,
                             next_attempt_at = NULL, last_failure_at = NULL, last_failure_reason = NULL,
-                            failure_count = 0, metadata_synced = FALSE, updated_at = ?
-                        WHERE id = ?""")
+                            failure_count = 0, metadata_synced = FALSE, updated_at = ?,
+                            sync_after = CASE WHEN sync_after IS NULL OR sync_after <= now()
+                                THEN now() + make_interval(secs => ?) ELSE sync_after END
+                        WHERE id = ?
+                        RETURNING\s""" + SyncRecords.WORK + ", k.sync_after = now() + make_interval(secs => ?)")
                 .params(
                         vaultVersion,
                         timestamp(rotatedAt),
@@ -270,8 +279,12 @@ public class KeyRecords {
                         dropsKeys,
                         vaultVersion,
                         timestamp(now),
-                        id)
-                .update();
+                        syncLease.toSeconds(),
+                        id,
+                        syncLease.toSeconds())
+                .query((rs, row) ->
+                        rs.getBoolean(13) ? Optional.of(SyncRecords.work(rs)) : Optional.<SyncRecords.Work>empty())
+                .single();
     }
 
     public void recordFailure(long id, String reason, Instant now, Instant nextAttemptAt) {

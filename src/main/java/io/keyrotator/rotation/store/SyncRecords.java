@@ -4,6 +4,8 @@ import static io.keyrotator.rotation.store.KeyRecords.instant;
 
 import io.keyrotator.rotation.KeyVersion;
 import io.keyrotator.vault.KvPath;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,9 +16,10 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The bookkeeping of Vault side effects on {@code managed_key}: versions to destroy and whether
- * {@code custom_metadata} matches. Set pending in the confirming transaction; claimed here with a
- * lease in one statement that also returns everything the work needs, and settled for a whole batch
- * in one more. Times are the database's.
+ * {@code custom_metadata} matches. Set pending in the confirming transaction, which also takes the
+ * lease on it when none is held ({@code KeyRecords#recordWrite}) and hands the work to this
+ * replica's worker; otherwise claimed here with a lease in one statement that also returns
+ * everything the work needs. Settled for a whole batch in one more. Times are the database's.
  */
 @Repository
 public class SyncRecords {
@@ -55,6 +58,22 @@ public class SyncRecords {
         }
     }
 
+    /**
+     * What a statement that updates {@code managed_key k} returns for a {@link Work}; the version
+     * subqueries see the statements before it in the same transaction.
+     */
+    static final String WORK = """
+            k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
+                k.last_vault_version, k.metadata_synced, k.last_rotated_at,
+                (SELECT v.version FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                (SELECT v.fingerprint FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                (SELECT v.trigger FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
+                (SELECT v.valid_until FROM key_version v
+                    WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1)""";
+
     /** Claims up to {@code limit} keys with pending work, the longest waiting first, for {@code lease}. */
     public List<Work> claim(int limit, Duration lease) {
         return jdbc.sql("""
@@ -66,53 +85,56 @@ public class SyncRecords {
                             LIMIT ? FOR UPDATE SKIP LOCKED)
                         UPDATE managed_key k SET sync_after = now() + make_interval(secs => ?)
                         FROM due WHERE k.id = due.id
-                        RETURNING k.id, k.vault_mount, k.vault_path, k.destroy_below, k.destroyed_below,
-                            k.last_vault_version, k.metadata_synced, k.last_rotated_at,
-                            (SELECT v.version FROM key_version v
-                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
-                            (SELECT v.fingerprint FROM key_version v
-                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
-                            (SELECT v.trigger FROM key_version v
-                                WHERE v.key_id = k.id AND v.state = 'CURRENT' ORDER BY v.version DESC LIMIT 1),
-                            (SELECT v.valid_until FROM key_version v
-                                WHERE v.key_id = k.id AND v.state = 'PREVIOUS' ORDER BY v.version DESC LIMIT 1)""")
+                        RETURNING\s""" + WORK)
                 .params(limit, lease.toSeconds())
-                .query((rs, row) -> new Work(
-                        rs.getLong(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getLong(4),
-                        rs.getLong(5),
-                        rs.getLong(6),
-                        rs.getBoolean(7),
-                        instant(rs, "last_rotated_at"),
-                        (Integer) rs.getObject(9),
-                        rs.getString(10),
-                        rs.getString(11) == null ? null : KeyVersion.Trigger.valueOf(rs.getString(11)),
-                        rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant()))
+                .query((rs, row) -> work(rs))
                 .list();
+    }
+
+    static Work work(ResultSet rs) throws SQLException {
+        return new Work(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getBoolean(7),
+                instant(rs, "last_rotated_at"),
+                (Integer) rs.getObject(9),
+                rs.getString(10),
+                rs.getString(11) == null ? null : KeyVersion.Trigger.valueOf(rs.getString(11)),
+                rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant());
     }
 
     /**
      * Settles a batch in one statement: destruction up to what was destroyed, the metadata synced
-     * when no write came since the claim (one that did leaves the key pending, for the next pass).
+     * when no write came since the work was taken (one that did leaves the key pending and
+     * claimable, for the next claim). Returns how many keys were left pending so.
      */
-    public void done(List<Work> done) {
+    public int done(List<Work> done) {
         if (done.isEmpty()) {
-            return;
+            return 0;
         }
-        jdbc.sql("""
+        return jdbc
+                .sql("""
                         UPDATE managed_key k
                         SET destroyed_below = GREATEST(k.destroyed_below, d.below),
                             metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
                             sync_after = NULL, sync_failures = 0
                         FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
-                        WHERE k.id = d.id""")
+                        WHERE k.id = d.id
+                        RETURNING NOT k.metadata_synced""")
                 .params(
                         array(done.stream().map(Work::keyId).toList()),
                         array(done.stream().map(Work::destroyBelow).toList()),
                         array(done.stream().map(Work::vaultVersion).toList()))
-                .update();
+                .query(Boolean.class)
+                .list()
+                .stream()
+                .filter(Boolean::booleanValue)
+                .toList()
+                .size();
     }
 
     /** The work failed: the key waits {@code 5 s × 2^failures}, at most an hour, and the queue moves on. */
