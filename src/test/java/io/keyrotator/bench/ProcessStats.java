@@ -30,9 +30,27 @@ final class ProcessStats {
         if (stat.isEmpty()) {
             return 0;
         }
-        String line = stat.get(0);
         // the command name (field 2) may hold spaces: count fields after its closing parenthesis
-        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return ticks(stat.get(0));
+    }
+
+    /**
+     * CPU seconds the JIT compiler threads of a JVM (HotSpot's {@code C1 CompilerThre...} and {@code
+     * C2 CompilerThre...}) have used so far: how much the process is still compiling.
+     */
+    static double compilerCpuSeconds(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(task -> lines(task.resolve("stat")))
+                    .filter(stat -> !stat.isEmpty() && stat.get(0).contains(" CompilerThre"))
+                    .mapToDouble(stat -> ticks(stat.get(0)))
+                    .sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static double ticks(String statLine) {
+        String[] fields = statLine.substring(statLine.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 
