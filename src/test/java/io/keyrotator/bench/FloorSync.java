@@ -41,14 +41,20 @@ final class FloorSync implements AutoCloseable {
             UPDATE managed_key k SET sync_after = now() + make_interval(secs => ?)
             FROM due WHERE k.id = due.id
             RETURNING """ + WORK;
+    /** Settles a batch: keys a rotation holds are left out, for a second round that waits for them. */
     static final String DONE = """
+            WITH d AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)),
+            locked AS (
+                SELECT k.id FROM managed_key k JOIN d ON d.id = k.id
+                ORDER BY k.id FOR UPDATE OF k %s
+            )
             UPDATE managed_key k
             SET destroyed_below = GREATEST(k.destroyed_below, d.below),
                 metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
                 sync_after = NULL, sync_failures = 0
-            FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
+            FROM d JOIN locked ON locked.id = d.id
             WHERE k.id = d.id
-            RETURNING NOT k.metadata_synced""";
+            RETURNING k.id, k.metadata_synced""";
     /** The leak worker's answer to each batch's destroyed versions, a statement per key. */
     static final String LEAKS_DESTROYED = "UPDATE leak_report SET destroyed_at = ? WHERE key_id = ?"
             + " AND destroyed_at IS NULL AND destroy_below IS NOT NULL AND destroy_below <= ?";
@@ -153,17 +159,47 @@ final class FloorSync implements AutoCloseable {
         if (ids.isEmpty()) {
             return 0;
         }
-        // keyrotator settles the batch and answers the leak records in one transaction
-        db.begin(false);
-        int pending = (int) db.query(DONE, array(ids), array(below), array(versions)).stream()
-                .filter(row -> Boolean.TRUE.equals(row.values().iterator().next()))
-                .count();
-        for (Map<String, Object> work : claimed) {
-            if ((Long) work.get("destroy_below") > (Long) work.get("destroyed_below")) {
-                db.update(LEAKS_DESTROYED, Jdbc.at(java.time.Instant.now()), work.get("id"), work.get("destroy_below"));
+        // keyrotator settles the batch and answers the leak records in one transaction, skipping the
+        // keys a rotation holds, then the skipped ones in a second transaction that waits for them
+        int pending = 0;
+        List<Map<String, Object>> rest = claimed.stream()
+                .filter(work -> ids.contains((Long) work.get("id")))
+                .toList();
+        for (int round = 0; round < 2 && !rest.isEmpty(); round++) {
+            List<Long> roundIds = new ArrayList<>();
+            List<Long> roundBelow = new ArrayList<>();
+            List<Long> roundVersions = new ArrayList<>();
+            for (Map<String, Object> work : rest) {
+                int i = ids.indexOf((Long) work.get("id"));
+                roundIds.add(ids.get(i));
+                roundBelow.add(below.get(i));
+                roundVersions.add(versions.get(i));
             }
+            db.begin(false);
+            java.util.Set<Long> settled = new java.util.HashSet<>();
+            for (Map<String, Object> row : db.query(
+                    DONE.formatted(round == 0 ? "SKIP LOCKED" : ""),
+                    array(roundIds),
+                    array(roundBelow),
+                    array(roundVersions))) {
+                settled.add((Long) row.get("id"));
+                pending += Boolean.TRUE.equals(row.get("metadata_synced")) ? 0 : 1;
+            }
+            for (Map<String, Object> work : rest) {
+                if (settled.contains((Long) work.get("id"))
+                        && (Long) work.get("destroy_below") > (Long) work.get("destroyed_below")) {
+                    db.update(
+                            LEAKS_DESTROYED,
+                            Jdbc.at(java.time.Instant.now()),
+                            work.get("id"),
+                            work.get("destroy_below"));
+                }
+            }
+            db.commit();
+            rest = rest.stream()
+                    .filter(work -> !settled.contains((Long) work.get("id")))
+                    .toList();
         }
-        db.commit();
         return pending;
     }
 

@@ -12,6 +12,7 @@ import io.keyrotator.rotation.protocol.VaultPayloads;
 import io.keyrotator.rotation.schedule.RecoveryJob;
 import io.keyrotator.rotation.schedule.RotationScheduler;
 import io.keyrotator.rotation.store.KeyRecords;
+import io.keyrotator.rotation.store.SyncRecords;
 import io.keyrotator.rotation.store.WriteIntent;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
@@ -75,6 +76,9 @@ class RotationProtocolIntegrationTests {
 
     @Autowired
     RotationProperties properties;
+
+    @Autowired
+    org.springframework.transaction.support.TransactionOperations transactions;
 
     Api api;
 
@@ -245,6 +249,51 @@ class RotationProtocolIntegrationTests {
         Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
         assertThat(KeyMaterial.fingerprintOf(latest(name).string("api_key"))).isEqualTo(view.get("currentFingerprint"));
         assertThat(latest(name).data()).containsEntry("key_version", 17);
+    }
+
+    @Test
+    void settlingTheVaultSyncNeverWaitsForARotationWhileHoldingOtherKeys(
+            @Autowired SyncRecords sync, @Autowired javax.sql.DataSource dataSource) throws Exception {
+        ManagedKey held = keys.findByName(register(Map.of())).orElseThrow();
+        ManagedKey free = keys.findByName(register(Map.of())).orElseThrow();
+        PendingVaultSync.awaitNone(jdbc);
+        List<SyncRecords.Work> batch = List.of(work(held), work(free));
+        ExecutorService settler = Executors.newSingleThreadExecutor();
+        try (java.sql.Connection rotation = dataSource.getConnection()) {
+            rotation.setAutoCommit(false);
+            // a rotation of one key of the batch holds its row, as beginRotation and confirm do
+            rotation.createStatement().execute("SELECT id FROM managed_key WHERE id = " + held.id() + " FOR UPDATE");
+
+            SyncRecords.Settled skipping = settler.submit(() -> transactions.execute(s -> sync.done(batch, true)))
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(skipping.keyIds()).containsExactly(free.id());
+
+            Future<SyncRecords.Settled> waiting =
+                    settler.submit(() -> transactions.execute(s -> sync.done(List.of(work(held)), false)));
+            Thread.sleep(200);
+            assertThat(waiting).isNotDone();
+            rotation.commit();
+            assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS).keyIds())
+                    .containsExactly(held.id());
+        } finally {
+            settler.shutdownNow();
+        }
+    }
+
+    private static SyncRecords.Work work(ManagedKey key) {
+        return new SyncRecords.Work(
+                key.id(),
+                "secret",
+                key.vaultPath().path(),
+                0,
+                0,
+                key.lastVaultVersion(),
+                true,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     @Test

@@ -27,6 +27,8 @@ class SyncBatch {
 
     private static final Logger log = LoggerFactory.getLogger(SyncBatch.class);
     private static final int MOST_VERSIONS_PER_DESTROY = 1000;
+    /** Rounds that leave out keys a rotation holds; the last round waits for them. */
+    private static final int SKIPPING_ROUNDS = 1;
 
     private final SecretStore store;
     private final SyncRecords records;
@@ -76,23 +78,37 @@ class SyncBatch {
 
     /**
      * Records the batch as done and announces its destroyed versions in one transaction, so the
-     * leak records a destruction answers commit with it: one commit per batch. Should that
-     * transaction fail, the batch's lease runs out and its work, which is idempotent, is done again.
+     * leak records a destruction answers commit with it: one commit per batch, and one more for
+     * keys a rotation held at that moment, waited for then. Should a transaction fail, the batch's
+     * lease runs out and its work, which is idempotent, is done again.
      */
     private int settle(List<SyncRecords.Work> done) {
-        if (done.isEmpty()) {
-            return 0;
-        }
-        Integer leftPending = transactions.execute(status -> {
-            int pending = records.done(done);
-            if (vault.destroySuperseded()) {
-                done.stream()
-                        .filter(SyncRecords.Work::mustDestroy)
-                        .forEach(work -> events.publishEvent(new VersionsDestroyed(work.keyId(), work.destroyBelow())));
+        List<SyncRecords.Work> rest = done;
+        int leftPending = 0;
+        // a key deleted meanwhile is in no round's answer: the waiting round is the last
+        for (int round = 0; round <= SKIPPING_ROUNDS && !rest.isEmpty(); round++) {
+            boolean skipLocked = round < SKIPPING_ROUNDS;
+            List<SyncRecords.Work> batch = rest;
+            SyncRecords.Settled settled = transactions.execute(status -> {
+                SyncRecords.Settled recorded = records.done(batch, skipLocked);
+                if (vault.destroySuperseded()) {
+                    batch.stream()
+                            .filter(work ->
+                                    work.mustDestroy() && recorded.keyIds().contains(work.keyId()))
+                            .forEach(work ->
+                                    events.publishEvent(new VersionsDestroyed(work.keyId(), work.destroyBelow())));
+                }
+                return recorded;
+            });
+            if (settled == null) {
+                return leftPending;
             }
-            return pending;
-        });
-        return leftPending == null ? 0 : leftPending;
+            leftPending += settled.leftPending();
+            rest = batch.stream()
+                    .filter(work -> !settled.keyIds().contains(work.keyId()))
+                    .toList();
+        }
+        return leftPending;
     }
 
     private void apply(SyncRecords.Work work) {

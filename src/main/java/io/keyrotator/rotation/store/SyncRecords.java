@@ -8,7 +8,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -107,34 +109,45 @@ public class SyncRecords {
                 rs.getTimestamp(12) == null ? null : rs.getTimestamp(12).toInstant());
     }
 
+    /** The keys a settling statement recorded, and how many of them a newer write left pending. */
+    public record Settled(Set<Long> keyIds, int leftPending) {}
+
     /**
      * Settles a batch in one statement: destruction up to what was destroyed, the metadata synced
      * when no write came since the work was taken (one that did leaves the key pending and
-     * claimable, for the next claim). Returns how many keys were left pending so.
+     * claimable, for the next claim). With {@code skipLocked} a key a rotation holds is left out
+     * rather than waited for, so the statement never holds the keys it settled while it waits for
+     * one it has not (which stalled the rotations of those keys behind it); without, it locks in id
+     * order, so two replicas' settles cannot deadlock.
      */
-    public int done(List<Work> done) {
+    public Settled done(List<Work> done, boolean skipLocked) {
         if (done.isEmpty()) {
-            return 0;
+            return new Settled(Set.of(), 0);
         }
-        return jdbc
-                .sql("""
+        Set<Long> settled = new HashSet<>();
+        int[] pending = {0};
+        jdbc.sql("""
+                        WITH d AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)),
+                        locked AS (
+                            SELECT k.id FROM managed_key k JOIN d ON d.id = k.id
+                            ORDER BY k.id FOR UPDATE OF k""" + (skipLocked ? " SKIP LOCKED" : "") + """
+                        )
                         UPDATE managed_key k
                         SET destroyed_below = GREATEST(k.destroyed_below, d.below),
                             metadata_synced = k.metadata_synced OR k.last_vault_version = d.version,
                             sync_after = NULL, sync_failures = 0
-                        FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, below, version)
+                        FROM d JOIN locked ON locked.id = d.id
                         WHERE k.id = d.id
-                        RETURNING NOT k.metadata_synced""")
+                        RETURNING k.id, k.metadata_synced""")
                 .params(
                         array(done.stream().map(Work::keyId).toList()),
                         array(done.stream().map(Work::destroyBelow).toList()),
                         array(done.stream().map(Work::vaultVersion).toList()))
-                .query(Boolean.class)
-                .list()
-                .stream()
-                .filter(Boolean::booleanValue)
-                .toList()
-                .size();
+                .query(rs -> {
+                    settled.add(rs.getLong(1));
+                    pending[0] += rs.getBoolean(2) ? 0 : 1;
+                });
+        return new Settled(settled, pending[0]);
     }
 
     /** The work failed: the key waits {@code 5 s × 2^failures}, at most an hour, and the queue moves on. */
