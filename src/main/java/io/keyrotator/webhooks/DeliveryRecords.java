@@ -61,12 +61,16 @@ class DeliveryRecords {
                 });
     }
 
+    /** One statement for the pass, not one per event. */
     void markFanned(List<UUID> eventIds) {
-        template.batchUpdate(
-                "UPDATE webhook_event SET fanned_out = TRUE WHERE id = ?",
-                eventIds,
-                eventIds.size(),
-                (ps, id) -> ps.setObject(1, id));
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE webhook_event SET fanned_out = TRUE WHERE id = ANY(?::uuid[])")
+                .param(eventIds.stream()
+                        .map(UUID::toString)
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")))
+                .update();
     }
 
     /**

@@ -64,9 +64,11 @@ final class FloorDispatcher implements AutoCloseable {
         List<Map<String, Object>> events = db.query(UNFANNED, 100);
         if (!events.isEmpty()) {
             db.query(ENABLED_SUBSCRIPTIONS);
-            for (Map<String, Object> event : events) {
-                db.update(MARK_FANNED, event.get("id"));
-            }
+            db.update(
+                    MARK_FANNED,
+                    events.stream()
+                            .map(event -> String.valueOf(event.get("id")))
+                            .collect(java.util.stream.Collectors.joining(",", "{", "}")));
         }
         Instant now = Instant.now();
         List<Map<String, Object>> claimed = db.query(CLAIM_DELIVERIES, at(now), 100, at(now.plusSeconds(40)));

@@ -62,7 +62,7 @@ final class FloorSql {
     static final String ENABLED_SUBSCRIPTIONS = "SELECT id, url, events::text AS events,"
             + " key_patterns::text AS key_patterns, format, deliver_to, enabled, has_authorization, secret_generation,"
             + " disabled_reason, created_at, updated_at FROM webhook_subscription WHERE enabled";
-    static final String MARK_FANNED = "UPDATE webhook_event SET fanned_out = TRUE WHERE id = ?";
+    static final String MARK_FANNED = "UPDATE webhook_event SET fanned_out = TRUE WHERE id = ANY(?::uuid[])";
     static final String CLAIM_DELIVERIES = """
             WITH due AS (
                 SELECT d.id FROM webhook_delivery d
