@@ -13,6 +13,7 @@ import io.keyrotator.rotation.schedule.RecoveryJob;
 import io.keyrotator.rotation.schedule.RotationScheduler;
 import io.keyrotator.rotation.store.KeyRecords;
 import io.keyrotator.rotation.store.SyncRecords;
+import io.keyrotator.rotation.store.VersionRecords;
 import io.keyrotator.rotation.store.WriteIntent;
 import io.keyrotator.support.Api;
 import io.keyrotator.support.KeyrotatorIntegrationTest;
@@ -249,6 +250,38 @@ class RotationProtocolIntegrationTests {
         Map<String, Object> view = api.get("/api/v1/keys/" + name).json();
         assertThat(KeyMaterial.fingerprintOf(latest(name).string("api_key"))).isEqualTo(view.get("currentFingerprint"));
         assertThat(latest(name).data()).containsEntry("key_version", 17);
+    }
+
+    @Test
+    void aKeysHistoryIsNotReadToRotateIt() {
+        String name = register(Map.of());
+        long id = keys.findByName(name).orElseThrow().id();
+        jdbc.sql("""
+                        INSERT INTO key_version (key_id, version, state, fingerprint, trigger, actor, created_at, retired_at)
+                        SELECT ?, 1000 + g, 'RETIRED', 'retired', CASE WHEN g % 2 = 0 THEN 'MANUAL' ELSE 'SCHEDULED' END,
+                            'history', now(), now()
+                        FROM generate_series(1, 20000) g""").param(id).update();
+        jdbc.sql("ANALYZE key_version").update();
+
+        assertThat(plan(KeyRecords.ROTATION_CHECKS, id, id, id)).doesNotContain("Seq Scan");
+        assertThat(plan(
+                        VersionRecords.retireStatement(2),
+                        java.sql.Timestamp.from(clock.instant()),
+                        id,
+                        "PREVIOUS",
+                        "NEXT"))
+                .doesNotContain("Seq Scan");
+        assertThat(api.post("/api/v1/keys/" + name + "/rotations", null).status())
+                .isEqualTo(201);
+    }
+
+    private String plan(String statement, Object... params) {
+        return String.join(
+                "\n",
+                jdbc.sql("EXPLAIN " + statement)
+                        .params(params)
+                        .query(String.class)
+                        .list());
     }
 
     @Test

@@ -80,16 +80,19 @@ public class KeyRecords {
      * statement as the lock, they would come from a snapshot taken before a wait for it, and miss
      * the intent the holder just committed.
      */
+    /** What a rotation checks under the key's lock; indexed so that a key's history is not read. */
+    public static final String ROTATION_CHECKS = "SELECT"
+            + " EXISTS (SELECT 1 FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'),"
+            + " (SELECT fingerprint FROM key_version WHERE key_id = ? AND state = 'CURRENT'),"
+            + " (SELECT max(created_at) FROM key_version WHERE key_id = ? AND trigger = 'MANUAL'"
+            + " AND state <> 'FAILED')";
+
     public Optional<Locked> lockForRotation(long id) {
         Optional<ManagedKey> key = jdbc.sql("SELECT " + COLUMNS + " FROM managed_key WHERE id = ? FOR UPDATE")
                 .param(id)
                 .query(mapper)
                 .optional();
-        return key.map(locked -> jdbc.sql("SELECT"
-                        + " EXISTS (SELECT 1 FROM vault_write_intent WHERE key_id = ? AND state = 'PENDING'),"
-                        + " (SELECT fingerprint FROM key_version WHERE key_id = ? AND state = 'CURRENT'),"
-                        + " (SELECT max(created_at) FROM key_version WHERE key_id = ? AND trigger = 'MANUAL'"
-                        + " AND state <> 'FAILED')")
+        return key.map(locked -> jdbc.sql(ROTATION_CHECKS)
                 .params(id, id, id)
                 .query((rs, row) -> new Locked(
                         locked,
